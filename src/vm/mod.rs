@@ -1,0 +1,26 @@
+//! The virtual machine: values and objects, frames, the dispatch loop, calls, operators,
+//! attributes, iteration, exceptions and tracebacks.
+
+pub mod attr;
+pub mod call;
+pub mod dict;
+pub mod errors;
+pub mod format;
+pub mod frame;
+pub mod interp;
+pub mod iter;
+pub mod module;
+pub mod objects;
+pub mod ops;
+mod run;
+pub mod traceback;
+pub mod types;
+pub mod value;
+#[allow(clippy::module_inception)]
+pub mod vm;
+
+pub use errors::PyErr;
+pub use value::Value;
+
+/// Every fallible VM operation returns this; the error is a Python exception object.
+pub type PyResult<T> = Result<T, PyErr>;

@@ -1,0 +1,366 @@
+//! Heap objects behind the `Arc`s in [`Value`]: strings, containers, functions, classes,
+//! instances, modules, generators and iterators.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use parking_lot::{Mutex, RwLock};
+
+use super::dict::{DictStorage, SetStorage};
+use super::frame::Frame;
+use super::value::Value;
+use super::vm::Vm;
+use super::PyResult;
+use crate::compile::bytecode::Code;
+
+/// Attribute namespaces (class dicts, instance dicts, module dicts by name).
+pub type AttrMap = IndexMap<Arc<str>, Value, rustc_hash::FxBuildHasher>;
+
+pub fn new_attr_map() -> AttrMap {
+    AttrMap::with_hasher(rustc_hash::FxBuildHasher)
+}
+
+/// An immutable Python `str`. Indexing is by code point; ASCII strings index in O(1).
+pub struct PyStr {
+    s: Box<str>,
+    ascii: bool,
+}
+
+impl PyStr {
+    pub fn new(s: &str) -> PyStr {
+        PyStr { ascii: s.is_ascii(), s: s.into() }
+    }
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        &self.s
+    }
+    #[inline]
+    pub fn is_ascii(&self) -> bool {
+        self.ascii
+    }
+    /// Length in code points, as `len()` reports it.
+    pub fn char_len(&self) -> usize {
+        if self.ascii {
+            self.s.len()
+        } else {
+            self.s.chars().count()
+        }
+    }
+    /// Byte length.
+    pub fn len(&self) -> usize {
+        self.s.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.s.is_empty()
+    }
+    /// The code point at index `i` (already normalised to `0..char_len`).
+    pub fn char_at(&self, i: usize) -> Option<char> {
+        if self.ascii {
+            self.s.as_bytes().get(i).map(|&b| b as char)
+        } else {
+            self.s.chars().nth(i)
+        }
+    }
+}
+
+impl From<String> for PyStr {
+    fn from(s: String) -> PyStr {
+        PyStr { ascii: s.is_ascii(), s: s.into_boxed_str() }
+    }
+}
+
+pub struct ListObj {
+    pub items: Mutex<Vec<Value>>,
+}
+
+impl ListObj {
+    pub fn new(items: Vec<Value>) -> ListObj {
+        ListObj { items: Mutex::new(items) }
+    }
+}
+
+pub struct DictObj {
+    pub map: Mutex<DictStorage>,
+}
+
+impl DictObj {
+    pub fn new(map: DictStorage) -> DictObj {
+        DictObj { map: Mutex::new(map) }
+    }
+}
+
+pub struct SetObj {
+    pub set: Mutex<SetStorage>,
+    pub frozen: bool,
+}
+
+impl SetObj {
+    pub fn new(set: SetStorage, frozen: bool) -> SetObj {
+        SetObj { set: Mutex::new(set), frozen }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RangeObj {
+    pub start: i64,
+    pub stop: i64,
+    pub step: i64,
+}
+
+impl RangeObj {
+    pub fn len(&self) -> i64 {
+        let RangeObj { start, stop, step } = *self;
+        let n = if step > 0 && start < stop {
+            (stop as i128 - start as i128 - 1) / step as i128 + 1
+        } else if step < 0 && start > stop {
+            (start as i128 - stop as i128 - 1) / (-(step as i128)) + 1
+        } else {
+            0
+        };
+        n as i64
+    }
+    pub fn get(&self, i: i64) -> i64 {
+        self.start + i * self.step
+    }
+}
+
+pub struct SliceObj {
+    pub start: Value,
+    pub stop: Value,
+    pub step: Value,
+}
+
+/// A variable captured by a closure (CPython's cell object).
+pub struct Cell {
+    pub value: Mutex<Option<Value>>,
+}
+
+impl Cell {
+    pub fn new(v: Option<Value>) -> Arc<Cell> {
+        Arc::new(Cell { value: Mutex::new(v) })
+    }
+}
+
+/// A function defined in Python (`def` or `lambda`).
+pub struct Function {
+    pub code: Arc<Code>,
+    pub globals: Arc<Module>,
+    /// Defaults for the last positional parameters.
+    pub defaults: Vec<Value>,
+    /// Defaults for keyword-only parameters, by name.
+    pub kwdefaults: Vec<(Arc<str>, Value)>,
+    pub closure: Vec<Arc<Cell>>,
+    /// The class whose body defined this function, for zero-argument `super()`.
+    pub owner: RwLock<Option<std::sync::Weak<Class>>>,
+    /// `__name__`, `__doc__` and any attributes a program sets.
+    pub dict: Mutex<AttrMap>,
+}
+
+/// The signature of functions implemented in Rust.
+pub type NativeFn = fn(&mut Vm, Args<'_>) -> PyResult<Value>;
+
+/// Arguments passed to a native function.
+#[derive(Clone, Copy)]
+pub struct Args<'a> {
+    pub pos: &'a [Value],
+    pub kw: &'a [(Arc<str>, Value)],
+}
+
+impl<'a> Args<'a> {
+    pub fn new(pos: &'a [Value], kw: &'a [(Arc<str>, Value)]) -> Args<'a> {
+        Args { pos, kw }
+    }
+    pub fn positional(pos: &'a [Value]) -> Args<'a> {
+        Args { pos, kw: &[] }
+    }
+    /// The keyword argument `name`, if given.
+    pub fn kwarg(&self, name: &str) -> Option<&'a Value> {
+        self.kw.iter().find(|(k, _)| &**k == name).map(|(_, v)| v)
+    }
+}
+
+/// A function implemented in Rust. Methods of built-in types take `self` as `args.pos[0]`.
+pub struct BuiltinFunction {
+    pub name: &'static str,
+    pub func: NativeFn,
+}
+
+pub struct BoundMethod {
+    pub receiver: Value,
+    pub func: Value,
+}
+
+/// Which built-in type a class object stands for; `None` for classes defined in Python.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BuiltinType {
+    Object,
+    Type,
+    NoneType,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Bytes,
+    Tuple,
+    List,
+    Dict,
+    Set,
+    FrozenSet,
+    Range,
+    Slice,
+    Function,
+    BuiltinFunction,
+    Method,
+    Module,
+    Generator,
+    Iterator,
+    Property,
+    StaticMethod,
+    ClassMethod,
+    Super,
+    Ellipsis,
+    NotImplemented,
+    /// A class whose instances are `Value::Native` objects (locks, threads, files…).
+    Native,
+    /// BaseException and its built-in subclasses: instances are `Value::Instance`.
+    Exception,
+}
+
+pub struct Class {
+    pub name: Arc<str>,
+    pub qualname: Arc<str>,
+    pub module: Arc<str>,
+    pub base: Option<Arc<Class>>,
+    /// Method resolution order, starting with the base (not self: that would be a cycle).
+    pub mro: Vec<Arc<Class>>,
+    pub dict: RwLock<AttrMap>,
+    pub builtin: Option<BuiltinType>,
+    /// True for BaseException and every subclass of it.
+    pub is_exception: bool,
+}
+
+impl Class {
+    /// Looks `name` up in this class and then along its MRO.
+    pub fn lookup(&self, name: &str) -> Option<Value> {
+        if let Some(v) = self.dict.read().get(name) {
+            return Some(v.clone());
+        }
+        for c in &self.mro {
+            if let Some(v) = c.dict.read().get(name) {
+                return Some(v.clone());
+            }
+        }
+        None
+    }
+
+    /// True if `self` is `other` or inherits from it.
+    pub fn is_subclass(&self, other: &Class) -> bool {
+        std::ptr::eq(self, other) || self.mro.iter().any(|c| std::ptr::eq(&**c, other))
+    }
+}
+
+/// The state every exception instance carries besides its attributes.
+#[derive(Default)]
+pub struct ExcState {
+    pub args: Vec<Value>,
+    /// Frames the exception passed through, innermost last as CPython prints them.
+    pub traceback: Vec<TracebackEntry>,
+    pub context: Option<Value>,
+    pub cause: Option<Value>,
+    pub suppress_context: bool,
+    /// Text appended after the exception line (a remote traceback, a deadlock report…).
+    pub note: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct TracebackEntry {
+    pub code: Arc<Code>,
+    pub ip: usize,
+}
+
+pub struct Instance {
+    pub class: Arc<Class>,
+    pub dict: Mutex<AttrMap>,
+    /// Present on exception instances.
+    pub exc: Option<Mutex<ExcState>>,
+}
+
+/// A module: its global variables live in slots resolved at compile time.
+pub struct Module {
+    pub name: Arc<str>,
+    pub globals: RwLock<Globals>,
+}
+
+/// Module globals: a name → slot table plus values. Names used by the module's code get slots
+/// at compile time, so `LoadGlobal` is an index, not a hash lookup.
+pub struct Globals {
+    pub names: IndexMap<Arc<str>, usize, rustc_hash::FxBuildHasher>,
+    pub values: Vec<Option<Value>>,
+    /// For each slot, the built-in of that name (resolved once; built-ins never change).
+    pub builtins: Vec<Option<Value>>,
+}
+
+pub struct Generator {
+    pub state: Mutex<GenState>,
+    pub name: Arc<str>,
+}
+
+pub struct GenState {
+    /// The suspended frame; `None` while running or after it finished.
+    pub frame: Option<Box<Frame>>,
+    pub running: bool,
+    pub finished: bool,
+}
+
+/// Built-in iterator objects.
+pub struct IterObj {
+    pub state: Mutex<IterState>,
+}
+
+pub enum IterState {
+    Seq { seq: Value, index: usize },
+    Range { next: i64, stop: i64, step: i64 },
+    Str { s: Arc<PyStr>, byte_pos: usize },
+    /// Dict keys/values/items, with the length seen at creation to detect mutation.
+    Dict { dict: Arc<DictObj>, index: usize, len: usize, kind: DictIterKind },
+    Set { set: Arc<SetObj>, index: usize, len: usize },
+    Reversed { seq: Value, index: usize },
+    Enumerate { it: Value, count: Value },
+    Zip { its: Vec<Value> },
+    Map { func: Value, its: Vec<Value> },
+    Filter { func: Value, it: Value },
+    /// `iter(callable, sentinel)`
+    Callable { func: Value, sentinel: Value },
+    Exhausted,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictIterKind {
+    Keys,
+    Values,
+    Items,
+}
+
+pub struct DictView {
+    pub dict: Arc<DictObj>,
+    pub kind: DictIterKind,
+}
+
+pub struct Property {
+    pub fget: Value,
+    pub fset: Value,
+    pub fdel: Value,
+}
+
+pub struct SuperObj {
+    /// Attribute lookup starts after this class in the MRO of `obj`'s class.
+    pub class: Arc<Class>,
+    pub obj: Value,
+}
+
+/// An object implemented in Rust by a library module.
+pub struct NativeObj {
+    pub class: Arc<Class>,
+    pub data: Box<dyn Any + Send + Sync>,
+}

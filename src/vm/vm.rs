@@ -1,0 +1,212 @@
+//! `Vm`: the state of one interpreter thread (its frame stack and handled exceptions) and
+//! the entry points Rust code uses to run Python code: calls, generator resumption and the
+//! protocol helpers (`repr`, `eq`, `iter`…) that library functions need.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use super::errors::{recursion_error, PyErr};
+use super::frame::{Frame, FrameKind};
+use super::interp::Interpreter;
+use super::objects::{Args, Generator};
+use super::value::Value;
+use super::PyResult;
+
+/// Why the dispatch loop stopped.
+pub enum RunExit {
+    Return(Value),
+    Yield(Value),
+}
+
+/// Bits of the eval breaker: requests a running thread must notice at its next poll.
+pub mod breaker {
+    /// Another thread asks this one to drop the interpreter lock.
+    pub const DROP_REQUEST: u32 = 1;
+    /// A signal (Ctrl-C) or a timeout is pending.
+    pub const PENDING_SIGNAL: u32 = 2;
+}
+
+pub struct Vm {
+    pub interp: Arc<Interpreter>,
+    pub frames: Vec<Frame>,
+    /// Exceptions being handled (innermost last): what a bare `raise` re-raises.
+    pub exc_info: Vec<PyErr>,
+    /// Nesting of Rust-level recursion (dispatch loops entered from Rust, nested reprs…).
+    pub native_depth: usize,
+    /// Polled at backward jumps and calls: the one place a thread can be asked to stop.
+    pub breaker: Arc<AtomicU32>,
+    /// Set before returning an error that must not gain a traceback entry (re-raise).
+    pub(super) skip_traceback: bool,
+    locals_pool: Vec<Vec<Option<Value>>>,
+    stack_pool: Vec<Vec<Value>>,
+}
+
+/// How deep Rust-level recursion may go on top of the Python recursion limit.
+const NATIVE_DEPTH_LIMIT: usize = 20_000;
+
+impl Vm {
+    pub fn new(interp: Arc<Interpreter>) -> Vm {
+        Vm {
+            interp,
+            frames: Vec::with_capacity(64),
+            exc_info: Vec::new(),
+            native_depth: 0,
+            breaker: Arc::new(AtomicU32::new(0)),
+            skip_traceback: false,
+            locals_pool: Vec::new(),
+            stack_pool: Vec::new(),
+        }
+    }
+
+    // ---- frame allocation ----
+
+    pub(super) fn take_locals(&mut self, n: usize) -> Vec<Option<Value>> {
+        let mut v = self.locals_pool.pop().unwrap_or_default();
+        v.reserve(n);
+        v
+    }
+
+    pub(super) fn take_stack(&mut self) -> Vec<Value> {
+        self.stack_pool.pop().unwrap_or_else(|| Vec::with_capacity(16))
+    }
+
+    /// Returns a finished frame's buffers to the pools.
+    pub(super) fn recycle(&mut self, mut frame: Frame) {
+        if self.locals_pool.len() < 64 {
+            frame.locals.clear();
+            self.locals_pool.push(std::mem::take(&mut frame.locals));
+            frame.stack.clear();
+            self.stack_pool.push(std::mem::take(&mut frame.stack));
+        }
+    }
+
+    /// Pushes a frame, enforcing the recursion limit (sys.setrecursionlimit).
+    #[inline]
+    pub(super) fn push_frame(&mut self, frame: Frame) -> PyResult<()> {
+        if self.frames.len() >= self.interp.recursion_limit() {
+            self.recycle(frame);
+            return Err(recursion_error("maximum recursion depth exceeded"));
+        }
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    /// Guards Rust recursion that a program can drive (nested reprs, comparisons, dispatch
+    /// loops entered from Rust).
+    pub fn enter_native(&mut self) -> PyResult<()> {
+        if self.native_depth >= NATIVE_DEPTH_LIMIT.min(self.interp.recursion_limit() * 4 + 100) {
+            return Err(recursion_error("maximum recursion depth exceeded"));
+        }
+        self.native_depth += 1;
+        Ok(())
+    }
+
+    pub fn leave_native(&mut self) {
+        self.native_depth -= 1;
+    }
+
+    // ---- running code from Rust ----
+
+    /// Runs `frame` to completion in a nested dispatch loop and returns its result.
+    pub fn run_frame(&mut self, mut frame: Frame) -> PyResult<Value> {
+        frame.kind = FrameKind::Boundary;
+        self.enter_native()?;
+        let r = match self.push_frame(frame) {
+            Ok(()) => self.run(),
+            Err(e) => Err(e),
+        };
+        self.leave_native();
+        match r? {
+            RunExit::Return(v) => Ok(v),
+            // A boundary frame is never a generator's, so it cannot yield to us.
+            RunExit::Yield(v) => Ok(v),
+        }
+    }
+
+    /// Resumes a generator from Rust, sending `sent` (None for `next()`).
+    /// Returns `Ok(Some(v))` for a yielded value, `Ok(None)` when it returned (and the
+    /// return value through `returned`).
+    pub fn resume_generator(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<GenStep> {
+        let mut frame = self.take_generator_frame(gen, sent)?;
+        let Some(mut f) = frame.take() else {
+            return Ok(GenStep::Return(Value::None));
+        };
+        f.kind = FrameKind::GenBoundary;
+        self.enter_native()?;
+        let r = match self.push_frame(*f) {
+            Ok(()) => self.run(),
+            Err(e) => {
+                gen.state.lock().running = false;
+                gen.state.lock().finished = true;
+                Err(e)
+            }
+        };
+        self.leave_native();
+        match r? {
+            RunExit::Yield(v) => Ok(GenStep::Yield(v)),
+            RunExit::Return(v) => Ok(GenStep::Return(v)),
+        }
+    }
+
+    /// Takes a suspended generator's frame for resumption, pushing the sent value if it has
+    /// started. `Ok(None)` if it already finished.
+    pub(super) fn take_generator_frame(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<Option<Box<Frame>>> {
+        let mut st = gen.state.lock();
+        if st.running {
+            return Err(super::errors::value_error("generator already executing"));
+        }
+        if st.finished {
+            return Ok(None);
+        }
+        let Some(mut f) = st.frame.take() else {
+            return Ok(None);
+        };
+        if f.ip > 0 {
+            f.stack.push(sent);
+        } else if !sent.is_none() {
+            st.frame = Some(f);
+            return Err(super::errors::type_error("can't send non-None value to a just-started generator"));
+        }
+        st.running = true;
+        Ok(Some(f))
+    }
+
+    /// Calls any callable with positional arguments.
+    pub fn call(&mut self, callee: &Value, args: &[Value]) -> PyResult<Value> {
+        self.call_with(callee, Args::positional(args))
+    }
+
+    /// Calls any callable.
+    pub fn call_with(&mut self, callee: &Value, args: Args<'_>) -> PyResult<Value> {
+        match callee {
+            Value::Function(f) => {
+                let f = f.clone();
+                match self.frame_for_call(&f, args.pos, args.kw)? {
+                    CallTarget::Frame(frame) => self.run_frame(frame),
+                    CallTarget::Value(v) => Ok(v),
+                }
+            }
+            Value::Builtin(b) => (b.func)(self, args),
+            _ => self.call_other(callee, args),
+        }
+    }
+
+    /// Whether the eval breaker has anything pending.
+    #[inline]
+    pub fn breaker_set(&self) -> bool {
+        self.breaker.load(Ordering::Relaxed) != 0
+    }
+}
+
+/// One step of a generator driven from Rust.
+pub enum GenStep {
+    Yield(Value),
+    Return(Value),
+}
+
+/// What calling a Python function produced: a frame to run, or (for generator functions)
+/// the generator object itself.
+pub enum CallTarget {
+    Frame(Frame),
+    Value(Value),
+}
