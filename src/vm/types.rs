@@ -323,3 +323,21 @@ pub fn type_of(v: &Value) -> &Arc<Class> {
 pub fn type_name(v: &Value) -> &str {
     &type_of(v).name
 }
+
+/// `isinstance(v, cls)` where `cls` is a class or a tuple of classes.
+pub fn isinstance(v: &Value, cls: &Value) -> super::PyResult<bool> {
+    match cls {
+        Value::Class(c) => Ok(type_of(v).is_subclass(c)),
+        Value::Tuple(items) => {
+            for i in items.iter() {
+                if isinstance(v, i)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => Err(super::errors::type_error(
+            "isinstance() arg 2 must be a type, a tuple of types, or a union",
+        )),
+    }
+}

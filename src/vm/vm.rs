@@ -37,6 +37,8 @@ pub struct Vm {
     pub breaker: Arc<AtomicU32>,
     /// Set before returning an error that must not gain a traceback entry (re-raise).
     pub(super) skip_traceback: bool,
+    /// Containers whose repr is in progress (for `[...]` on self-reference).
+    pub(super) repr_active: Vec<usize>,
     locals_pool: Vec<Vec<Option<Value>>>,
     stack_pool: Vec<Vec<Value>>,
 }
@@ -53,6 +55,7 @@ impl Vm {
             native_depth: 0,
             breaker: Arc::new(AtomicU32::new(0)),
             skip_traceback: false,
+            repr_active: Vec::new(),
             locals_pool: Vec::new(),
             stack_pool: Vec::new(),
         }
@@ -209,4 +212,11 @@ pub enum GenStep {
 pub enum CallTarget {
     Frame(Frame),
     Value(Value),
+}
+
+/// What a thread does when its eval breaker is set. The GIL policies hook in here.
+#[cold]
+pub fn breaker_hook(vm: &mut Vm) -> PyResult<()> {
+    vm.breaker.fetch_and(!breaker::PENDING_SIGNAL, Ordering::Relaxed);
+    Ok(())
 }

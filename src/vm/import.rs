@@ -1,0 +1,57 @@
+//! `import`: built-in modules first, then `name.py` beside the main script. Each module is
+//! loaded once per interpreter and cached in `sys.modules`.
+
+use std::sync::Arc;
+
+use super::errors::{import_error, PyErr};
+use super::objects::Module;
+use super::types::exc;
+use super::value::Value;
+use super::vm::Vm;
+use super::PyResult;
+
+impl Vm {
+    /// Imports `name` (possibly dotted) and returns the module it names.
+    pub fn import_module(&mut self, name: &str) -> PyResult<Arc<Module>> {
+        if let Some(m) = self.interp.modules.lock().get(name) {
+            return Ok(m.clone());
+        }
+        if let Some(m) = crate::modules::create(self, name) {
+            let m = m?;
+            self.interp.modules.lock().insert(name.to_string(), m.clone());
+            return Ok(m);
+        }
+        let rel: std::path::PathBuf = name.split('.').collect();
+        let path = self.interp.script_dir.join(rel).with_extension("py");
+        if path.is_file() {
+            return crate::driver::import_file(self, name, &path);
+        }
+        Err(PyErr::new(&exc().module_not_found_error, format!("No module named '{}'", name)))
+    }
+
+    /// `from module import name`
+    pub fn import_from(&mut self, module: &Value, name: &str) -> PyResult<Value> {
+        match self.getattr_opt(module, name)? {
+            Some(v) => Ok(v),
+            None => {
+                // A submodule that has not been imported yet (`from os import path`).
+                if let Value::Module(m) = module {
+                    let full = format!("{}.{}", m.name, name);
+                    if let Ok(sub) = self.import_module(&full) {
+                        return Ok(Value::Module(sub));
+                    }
+                    let location = if crate::modules::is_builtin_module(&m.name) {
+                        "unknown location".to_string()
+                    } else {
+                        self.interp.script_dir.join(format!("{}.py", m.name)).display().to_string()
+                    };
+                    return Err(import_error(format!(
+                        "cannot import name '{}' from '{}' ({})",
+                        name, m.name, location
+                    )));
+                }
+                Err(import_error(format!("cannot import name '{}'", name)))
+            }
+        }
+    }
+}

@@ -1,0 +1,1121 @@
+//! The dispatch loop, and exception unwinding through block stacks and frames.
+//!
+//! Python-to-Python calls push a frame and continue in the same loop; only calls made from
+//! Rust (`Vm::run_frame`) enter a nested loop. The eval breaker is polled at backward jumps
+//! and function entry, as CPython 3.10+ does (Python/ceval.c `CHECK_EVAL_BREAKER`).
+
+use std::sync::Arc;
+
+use num_bigint::BigInt;
+
+use super::dict::{new_dict_storage, new_set_storage, Key};
+use super::errors::{name_error, type_error, unbound_local_error, value_error, PyErr};
+use super::frame::{Block, BlockKind, Frame, FrameKind};
+use super::objects::{new_attr_map, Args, DictObj, Function, IterState, SetObj, SliceObj, TracebackEntry};
+use super::ops;
+use super::types::{exc, type_name};
+use super::value::Value;
+use super::vm::{CallTarget, RunExit, Vm};
+use super::PyResult;
+use crate::compile::bytecode::Op;
+use crate::syntax::ast::{BinOp, CmpOp};
+
+macro_rules! frame {
+    ($vm:expr) => {
+        $vm.frames.last_mut().expect("dispatch loop without a frame")
+    };
+}
+
+macro_rules! pop {
+    ($f:expr) => {
+        $f.stack.pop().expect("operand stack underflow")
+    };
+}
+
+macro_rules! top {
+    ($f:expr) => {
+        $f.stack.last().expect("operand stack underflow")
+    };
+}
+
+impl Vm {
+    /// Runs until the innermost boundary frame returns (or a generator it drives yields).
+    pub(super) fn run(&mut self) -> PyResult<RunExit> {
+        loop {
+            match self.dispatch() {
+                Ok(exit) => return Ok(exit),
+                Err(err) => self.unwind(err)?,
+            }
+        }
+    }
+
+    /// Finds a handler for `err`: in the current frame's block stack, else in its callers.
+    /// Returns `Err` once the error leaves the innermost boundary frame.
+    fn unwind(&mut self, err: PyErr) -> PyResult<()> {
+        let mut add_tb = !std::mem::take(&mut self.skip_traceback);
+        loop {
+            let Some(frame) = self.frames.last_mut() else {
+                return Err(err);
+            };
+            if add_tb {
+                let mut st = err.state();
+                st.traceback.push(TracebackEntry { code: frame.code.clone(), ip: frame.ip.saturating_sub(1) });
+                if st.traceback.len() == 1 && st.context.is_none() {
+                    if let Some(cur) = self.exc_info.last() {
+                        if !Arc::ptr_eq(&cur.0, &err.0) {
+                            st.context = Some(cur.value());
+                        }
+                    }
+                }
+            }
+            add_tb = true;
+            while let Some(block) = frame.blocks.pop() {
+                match block.kind {
+                    BlockKind::ExceptHandler => {
+                        self.exc_info.pop();
+                    }
+                    BlockKind::Try => {
+                        frame.stack.truncate(block.level as usize);
+                        frame.blocks.push(Block { kind: BlockKind::ExceptHandler, level: block.level, handler: 0 });
+                        frame.stack.push(err.value());
+                        frame.ip = block.handler as usize;
+                        self.exc_info.push(err);
+                        return Ok(());
+                    }
+                }
+            }
+            // No handler here: the frame is done.
+            let frame = self.frames.pop().expect("frame present");
+            if let Some(gen) = &frame.generator {
+                let mut st = gen.state.lock();
+                st.running = false;
+                st.finished = true;
+            }
+            let kind = frame.kind;
+            self.recycle(frame);
+            match kind {
+                FrameKind::Boundary | FrameKind::GenBoundary => return Err(err),
+                FrameKind::Normal | FrameKind::GenForIter { .. } | FrameKind::GenYieldFrom => {}
+            }
+        }
+    }
+
+    /// A generator frame suspends: store it back into its generator.
+    fn suspend_generator(&mut self, value: Value) -> Option<RunExit> {
+        let mut frame = self.frames.pop().expect("generator frame");
+        let kind = frame.kind;
+        let gen = frame.generator.clone().expect("yield outside a generator frame");
+        frame.kind = FrameKind::Normal;
+        {
+            let mut st = gen.state.lock();
+            st.running = false;
+            st.frame = Some(Box::new(frame));
+        }
+        match kind {
+            FrameKind::GenBoundary => Some(RunExit::Yield(value)),
+            FrameKind::GenForIter { .. } | FrameKind::GenYieldFrom | FrameKind::Normal | FrameKind::Boundary => {
+                frame!(self).stack.push(value);
+                None
+            }
+        }
+    }
+
+    /// A frame returns `value`. Returns `Some` when the dispatch loop must exit.
+    fn return_from_frame(&mut self, value: Value) -> PyResult<Option<RunExit>> {
+        let frame = self.frames.pop().expect("returning frame");
+        let kind = frame.kind;
+        if let Some(gen) = &frame.generator {
+            let mut st = gen.state.lock();
+            st.running = false;
+            st.finished = true;
+        }
+        self.recycle(frame);
+        match kind {
+            FrameKind::Normal => {
+                frame!(self).stack.push(value);
+                Ok(None)
+            }
+            FrameKind::Boundary | FrameKind::GenBoundary => Ok(Some(RunExit::Return(value))),
+            FrameKind::GenForIter { exit } => {
+                // Exhausted inside a for loop: drop the iterator and leave the loop.
+                let f = frame!(self);
+                f.stack.pop();
+                f.ip = exit as usize;
+                Ok(None)
+            }
+            FrameKind::GenYieldFrom => {
+                // `yield from` finished: replace the sub-iterator with its return value.
+                let f = frame!(self);
+                f.stack.pop();
+                f.stack.push(value);
+                f.ip += 1;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Pushes a call's frame (fast path) or runs a non-Python callable and pushes its result.
+    /// `callee_at` is the stack index of the callable; arguments follow it.
+    #[inline]
+    fn call_at(&mut self, callee_at: usize, kw: &[(Arc<str>, Value)]) -> PyResult<()> {
+        let f = frame!(self);
+        if let Value::Function(func) = &f.stack[callee_at] {
+            let func = func.clone();
+            let code = &func.code;
+            let nargs = f.stack.len() - callee_at - 1;
+            if kw.is_empty()
+                && nargs == code.arg_count as usize
+                && code.kwonly_count == 0
+                && !code.flags.has_varargs
+                && !code.flags.has_varkw
+                && !code.flags.is_generator
+            {
+                // Fast path: move the arguments straight into the new frame's locals.
+                let nvars = code.varnames.len();
+                let mut locals = self.take_locals(nvars);
+                let f = frame!(self);
+                locals.extend(f.stack.drain(callee_at + 1..).map(Some));
+                f.stack.pop();
+                locals.resize(nvars, None);
+                let stack = self.take_stack();
+                let new = self.finish_frame(&func, locals, stack);
+                return self.push_frame(new);
+            }
+            let args: Vec<Value> = f.stack.drain(callee_at + 1..).collect();
+            f.stack.pop();
+            return match self.frame_for_call(&func, &args, kw)? {
+                CallTarget::Frame(new) => self.push_frame(new),
+                CallTarget::Value(v) => {
+                    frame!(self).stack.push(v);
+                    Ok(())
+                }
+            };
+        }
+        // Everything else: take the stack out of the frame so the arguments can be lent
+        // to Rust code without copying them.
+        let mut stack = std::mem::take(&mut f.stack);
+        let callee = stack[callee_at].clone();
+        let r = self.call_with(&callee, Args::new(&stack[callee_at + 1..], kw));
+        stack.truncate(callee_at);
+        let f = frame!(self);
+        f.stack = stack;
+        f.stack.push(r?);
+        Ok(())
+    }
+
+    /// The loop itself.
+    fn dispatch(&mut self) -> PyResult<RunExit> {
+        loop {
+            let f = frame!(self);
+            let op = f.code.ops[f.ip];
+            f.ip += 1;
+            match op {
+                Op::Nop => {}
+                Op::LoadConst(k) => {
+                    let v = f.code.consts[k as usize].clone();
+                    f.stack.push(v);
+                }
+                Op::LoadFast(i) => match &f.locals[i as usize] {
+                    Some(v) => {
+                        let v = v.clone();
+                        f.stack.push(v);
+                    }
+                    None => return Err(unbound_local(&f.code.varnames[i as usize])),
+                },
+                Op::StoreFast(i) => {
+                    let v = pop!(f);
+                    f.locals[i as usize] = Some(v);
+                }
+                Op::DeleteFast(i) => {
+                    if f.locals[i as usize].take().is_none() {
+                        return Err(unbound_local(&f.code.varnames[i as usize]));
+                    }
+                }
+                Op::LoadDeref(i) => {
+                    let v = f.cells[i as usize].value.lock().clone();
+                    match v {
+                        Some(v) => f.stack.push(v),
+                        None => return Err(unbound_deref(f, i)),
+                    }
+                }
+                Op::StoreDeref(i) => {
+                    let v = pop!(f);
+                    *f.cells[i as usize].value.lock() = Some(v);
+                }
+                Op::DeleteDeref(i) => {
+                    if f.cells[i as usize].value.lock().take().is_none() {
+                        return Err(unbound_deref(f, i));
+                    }
+                }
+                Op::LoadGlobal(g) => {
+                    let v = {
+                        let globals = f.globals.globals.read();
+                        match &globals.values[g as usize] {
+                            Some(v) => Some(v.clone()),
+                            None => globals.builtins[g as usize].clone(),
+                        }
+                    };
+                    match v {
+                        Some(v) => f.stack.push(v),
+                        None => {
+                            let name = f.globals.slot_name(g as usize);
+                            return Err(name_error(format!("name '{}' is not defined", name)));
+                        }
+                    }
+                }
+                Op::StoreGlobal(g) => {
+                    let v = pop!(f);
+                    f.globals.globals.write().values[g as usize] = Some(v);
+                }
+                Op::DeleteGlobal(g) => {
+                    let old = f.globals.globals.write().values[g as usize].take();
+                    if old.is_none() {
+                        let name = f.globals.slot_name(g as usize);
+                        return Err(name_error(format!("name '{}' is not defined", name)));
+                    }
+                }
+                Op::LoadName(n) => {
+                    let name = f.code.names[n as usize].clone();
+                    let local = f.namespace.as_ref().and_then(|ns| ns.get(&name).cloned());
+                    let v = match local {
+                        Some(v) => v,
+                        None => match f.globals.get(&name).or_else(|| crate::builtins::lookup_builtin(&name)) {
+                            Some(v) => v,
+                            None => return Err(name_error(format!("name '{}' is not defined", name))),
+                        },
+                    };
+                    f.stack.push(v);
+                }
+                Op::StoreName(n) => {
+                    let v = pop!(f);
+                    let name = f.code.names[n as usize].clone();
+                    match &mut f.namespace {
+                        Some(ns) => {
+                            ns.insert(name, v);
+                        }
+                        None => f.globals.set(&name, v),
+                    }
+                }
+                Op::DeleteName(n) => {
+                    let name = f.code.names[n as usize].clone();
+                    let removed = match &mut f.namespace {
+                        Some(ns) => ns.shift_remove(&name).is_some(),
+                        None => f.globals.delete(&name),
+                    };
+                    if !removed {
+                        return Err(name_error(format!("name '{}' is not defined", name)));
+                    }
+                }
+                Op::LoadAttr(n) => {
+                    let name = f.code.names[n as usize].clone();
+                    let obj = pop!(f);
+                    let v = self.getattr(&obj, &name)?;
+                    frame!(self).stack.push(v);
+                }
+                Op::StoreAttr(n) => {
+                    let name = f.code.names[n as usize].clone();
+                    let obj = pop!(f);
+                    let v = pop!(f);
+                    self.setattr(&obj, &name, v)?;
+                }
+                Op::DeleteAttr(n) => {
+                    let name = f.code.names[n as usize].clone();
+                    let obj = pop!(f);
+                    self.delattr(&obj, &name)?;
+                }
+                Op::LoadMethod(n) => {
+                    let name = f.code.names[n as usize].clone();
+                    let obj = pop!(f);
+                    match self.lookup_method(&obj, &name)? {
+                        Some(func) => {
+                            let f = frame!(self);
+                            f.stack.push(func);
+                            f.stack.push(obj);
+                        }
+                        None => {
+                            let v = self.getattr(&obj, &name)?;
+                            let f = frame!(self);
+                            f.stack.push(v);
+                            f.stack.push(Value::Null);
+                        }
+                    }
+                }
+                Op::Call(n) => {
+                    let callee_at = f.stack.len() - n as usize - 1;
+                    self.call_at(callee_at, &[])?;
+                    if self.breaker_set() {
+                        self.handle_breaker()?;
+                    }
+                }
+                Op::CallMethod(n) => {
+                    let self_at = f.stack.len() - n as usize - 1;
+                    if matches!(f.stack[self_at], Value::Null) {
+                        f.stack.remove(self_at);
+                    }
+                    let callee_at = self_at - 1;
+                    self.call_at(callee_at, &[])?;
+                    if self.breaker_set() {
+                        self.handle_breaker()?;
+                    }
+                }
+                Op::CallKw(n) => {
+                    let names = pop!(f);
+                    let Value::Tuple(names) = names else {
+                        return Err(type_error("keyword names must be a tuple"));
+                    };
+                    let nkw = names.len();
+                    let kwvals: Vec<Value> = f.stack.drain(f.stack.len() - nkw..).collect();
+                    let kw: Vec<(Arc<str>, Value)> = names
+                        .iter()
+                        .zip(kwvals)
+                        .map(|(k, v)| match k {
+                            Value::Str(s) => (Arc::from(s.as_str()), v),
+                            _ => (Arc::from("?"), v),
+                        })
+                        .collect();
+                    let callee_at = f.stack.len() - (n as usize - nkw) - 1;
+                    self.call_at(callee_at, &kw)?;
+                }
+                Op::CallEx(has_kw) => {
+                    let kwargs = if has_kw != 0 { Some(pop!(f)) } else { None };
+                    let args = pop!(f);
+                    let callee = pop!(f);
+                    let Value::Tuple(args) = args else {
+                        return Err(type_error("argument list must be a tuple"));
+                    };
+                    let kw = match kwargs {
+                        Some(Value::Dict(d)) => {
+                            let mut kw = Vec::new();
+                            for (k, v) in d.map.lock().iter() {
+                                match &k.value {
+                                    Value::Str(s) => kw.push((Arc::from(s.as_str()), v.clone())),
+                                    _ => return Err(type_error("keywords must be strings")),
+                                }
+                            }
+                            kw
+                        }
+                        _ => Vec::new(),
+                    };
+                    f.stack.push(callee);
+                    f.stack.extend(args.iter().cloned());
+                    let callee_at = f.stack.len() - args.len() - 1;
+                    self.call_at(callee_at, &kw)?;
+                }
+                Op::Return => {
+                    let v = pop!(f);
+                    if let Some(exit) = self.return_from_frame(v)? {
+                        return Ok(exit);
+                    }
+                }
+                Op::PopTop => {
+                    pop!(f);
+                }
+                Op::DupTop => {
+                    let v = top!(f).clone();
+                    f.stack.push(v);
+                }
+                Op::DupTop2 => {
+                    let n = f.stack.len();
+                    let a = f.stack[n - 2].clone();
+                    let b = f.stack[n - 1].clone();
+                    f.stack.push(a);
+                    f.stack.push(b);
+                }
+                Op::RotTwo => {
+                    let n = f.stack.len();
+                    f.stack.swap(n - 1, n - 2);
+                }
+                Op::RotThree => {
+                    let v = pop!(f);
+                    let n = f.stack.len();
+                    f.stack.insert(n - 2, v);
+                }
+                Op::RotFour => {
+                    let v = pop!(f);
+                    let n = f.stack.len();
+                    f.stack.insert(n - 3, v);
+                }
+                Op::UnaryNeg => {
+                    let v = pop!(f);
+                    let r = match v {
+                        Value::Int(i) if i != i64::MIN => Value::Int(-i),
+                        Value::Float(x) => Value::Float(-x),
+                        v => self.unary_op(ops::Unary::Neg, v)?,
+                    };
+                    frame!(self).stack.push(r);
+                }
+                Op::UnaryPos => {
+                    let v = pop!(f);
+                    let r = self.unary_op(ops::Unary::Pos, v)?;
+                    frame!(self).stack.push(r);
+                }
+                Op::UnaryInvert => {
+                    let v = pop!(f);
+                    let r = self.unary_op(ops::Unary::Invert, v)?;
+                    frame!(self).stack.push(r);
+                }
+                Op::UnaryNot => {
+                    let v = pop!(f);
+                    let b = match v {
+                        Value::Bool(b) => b,
+                        v => self.truthy(&v)?,
+                    };
+                    frame!(self).stack.push(Value::Bool(!b));
+                }
+                Op::Binary(bop) | Op::Inplace(bop) => {
+                    let inplace = matches!(op, Op::Inplace(_));
+                    let op = bop;
+                    let b = pop!(f);
+                    let a = pop!(f);
+                    let r = match (op, &a, &b) {
+                        (BinOp::Add, Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
+                            Some(r) => Value::Int(r),
+                            None => Value::from_bigint(BigInt::from(*x) + y),
+                        },
+                        (BinOp::Sub, Value::Int(x), Value::Int(y)) => match x.checked_sub(*y) {
+                            Some(r) => Value::Int(r),
+                            None => Value::from_bigint(BigInt::from(*x) - y),
+                        },
+                        (BinOp::Mul, Value::Int(x), Value::Int(y)) => match x.checked_mul(*y) {
+                            Some(r) => Value::Int(r),
+                            None => Value::from_bigint(BigInt::from(*x) * y),
+                        },
+                        (BinOp::Mod, Value::Int(x), Value::Int(y)) if *y > 0 && *x >= 0 => Value::Int(x % y),
+                        (BinOp::Add, Value::Float(x), Value::Float(y)) => Value::Float(x + y),
+                        (BinOp::Sub, Value::Float(x), Value::Float(y)) => Value::Float(x - y),
+                        (BinOp::Mul, Value::Float(x), Value::Float(y)) => Value::Float(x * y),
+                        (BinOp::Add, Value::Float(x), Value::Int(y)) => Value::Float(x + *y as f64),
+                        (BinOp::Add, Value::Int(x), Value::Float(y)) => Value::Float(*x as f64 + y),
+                        _ if inplace => self.inplace_op(op, a, b)?,
+                        _ => self.binary_op(op, a, b)?,
+                    };
+                    frame!(self).stack.push(r);
+                }
+                Op::Compare(op) => {
+                    let b = pop!(f);
+                    let a = pop!(f);
+                    let r = match (op, &a, &b) {
+                        (CmpOp::Lt, Value::Int(x), Value::Int(y)) => x < y,
+                        (CmpOp::LtE, Value::Int(x), Value::Int(y)) => x <= y,
+                        (CmpOp::Gt, Value::Int(x), Value::Int(y)) => x > y,
+                        (CmpOp::GtE, Value::Int(x), Value::Int(y)) => x >= y,
+                        (CmpOp::Eq, Value::Int(x), Value::Int(y)) => x == y,
+                        (CmpOp::NotEq, Value::Int(x), Value::Int(y)) => x != y,
+                        (CmpOp::Is, _, _) => a.is(&b),
+                        (CmpOp::IsNot, _, _) => !a.is(&b),
+                        (CmpOp::In, _, _) => self.contains(&b, &a)?,
+                        (CmpOp::NotIn, _, _) => !self.contains(&b, &a)?,
+                        _ => {
+                            let v = self.rich_compare(&a, &b, op)?;
+                            frame!(self).stack.push(v);
+                            continue;
+                        }
+                    };
+                    frame!(self).stack.push(Value::Bool(r));
+                }
+                Op::BinarySubscr => {
+                    let i = pop!(f);
+                    let c = pop!(f);
+                    let r = match (&c, &i) {
+                        (Value::List(l), Value::Int(idx)) => {
+                            let items = l.items.lock();
+                            let n = items.len() as i64;
+                            let j = if *idx < 0 { idx + n } else { *idx };
+                            if j < 0 || j >= n {
+                                return Err(super::errors::index_error("list index out of range"));
+                            }
+                            items[j as usize].clone()
+                        }
+                        _ => self.getitem(&c, &i)?,
+                    };
+                    frame!(self).stack.push(r);
+                }
+                Op::StoreSubscr => {
+                    let i = pop!(f);
+                    let c = pop!(f);
+                    let v = pop!(f);
+                    self.setitem(&c, &i, v)?;
+                }
+                Op::DeleteSubscr => {
+                    let i = pop!(f);
+                    let c = pop!(f);
+                    self.delitem(&c, &i)?;
+                }
+                Op::BuildSlice(n) => {
+                    let step = if n == 3 { pop!(f) } else { Value::None };
+                    let stop = pop!(f);
+                    let start = pop!(f);
+                    f.stack.push(Value::Slice(Arc::new(SliceObj { start, stop, step })));
+                }
+                Op::BuildTuple(n) => {
+                    let items: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
+                    f.stack.push(Value::tuple(items));
+                }
+                Op::BuildList(n) => {
+                    let items: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
+                    f.stack.push(Value::list(items));
+                }
+                Op::BuildSet(n) => {
+                    let items: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
+                    let mut set = new_set_storage();
+                    for v in items {
+                        set.insert(Key::new(v)?);
+                    }
+                    frame!(self).stack.push(Value::Set(Arc::new(SetObj::new(set, false))));
+                }
+                Op::BuildMap(n) => {
+                    let items: Vec<Value> = f.stack.drain(f.stack.len() - 2 * n as usize..).collect();
+                    let mut map = new_dict_storage();
+                    let mut it = items.into_iter();
+                    while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                        map.insert(Key::new(k)?, v);
+                    }
+                    frame!(self).stack.push(Value::Dict(Arc::new(DictObj::new(map))));
+                }
+                Op::BuildString(n) => {
+                    let parts: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
+                    let mut s = String::new();
+                    for p in &parts {
+                        if let Value::Str(p) = p {
+                            s.push_str(p.as_str());
+                        }
+                    }
+                    f.stack.push(Value::string(s));
+                }
+                Op::ListAppend(d) => {
+                    let v = pop!(f);
+                    let at = f.stack.len() - d as usize;
+                    match &f.stack[at] {
+                        Value::List(l) => l.items.lock().push(v),
+                        _ => return Err(type_error("internal: ListAppend target is not a list")),
+                    }
+                }
+                Op::SetAdd(d) => {
+                    let v = pop!(f);
+                    let at = f.stack.len() - d as usize;
+                    let key = Key::new(v)?;
+                    match &frame!(self).stack[at] {
+                        Value::Set(s) => {
+                            s.set.lock().insert(key);
+                        }
+                        _ => return Err(type_error("internal: SetAdd target is not a set")),
+                    }
+                }
+                Op::MapAdd(d) => {
+                    let v = pop!(f);
+                    let k = pop!(f);
+                    let at = f.stack.len() - d as usize;
+                    let key = Key::new(k)?;
+                    match &frame!(self).stack[at] {
+                        Value::Dict(m) => {
+                            m.map.lock().insert(key, v);
+                        }
+                        _ => return Err(type_error("internal: MapAdd target is not a dict")),
+                    }
+                }
+                Op::ListExtend(d) => {
+                    let it = pop!(f);
+                    let at = f.stack.len() - d as usize;
+                    let target = f.stack[at].clone();
+                    let items = self.collect(&it).map_err(|e| star_error(e, &it))?;
+                    if let Value::List(l) = target {
+                        l.items.lock().extend(items);
+                    }
+                }
+                Op::SetUpdate(d) => {
+                    let it = pop!(f);
+                    let at = f.stack.len() - d as usize;
+                    let target = f.stack[at].clone();
+                    let items = self.collect(&it)?;
+                    if let Value::Set(s) = target {
+                        let mut keys = Vec::with_capacity(items.len());
+                        for v in items {
+                            keys.push(Key::new(v)?);
+                        }
+                        s.set.lock().extend(keys);
+                    }
+                }
+                Op::DictUpdate(d) | Op::DictMerge(d) => {
+                    let m = pop!(f);
+                    let at = f.stack.len() - d as usize;
+                    let target = f.stack[at].clone();
+                    let merge = matches!(op, Op::DictMerge(_));
+                    let Value::Dict(src) = &m else {
+                        return Err(type_error(format!(
+                            "'{}' object is not a mapping",
+                            type_name(&m)
+                        )));
+                    };
+                    if let Value::Dict(t) = target {
+                        let entries: Vec<(Key, Value)> =
+                            src.map.lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                        let mut tm = t.map.lock();
+                        for (k, v) in entries {
+                            if merge && tm.contains_key(&k) {
+                                let key = super::format::repr_const(&k.value);
+                                return Err(type_error(format!("got multiple values for keyword argument {}", key)));
+                            }
+                            tm.insert(k, v);
+                        }
+                    }
+                }
+                Op::ListToTuple => {
+                    let v = pop!(f);
+                    let items = match v {
+                        Value::List(l) => std::mem::take(&mut *l.items.lock()),
+                        _ => Vec::new(),
+                    };
+                    f.stack.push(Value::tuple(items));
+                }
+                Op::UnpackSequence(n) => {
+                    let seq = pop!(f);
+                    let items: Vec<Value> = match &seq {
+                        Value::Tuple(t) => (**t).clone(),
+                        Value::List(l) => l.items.lock().clone(),
+                        _ => self.collect(&seq).map_err(|e| unpack_error(e, &seq))?,
+                    };
+                    if items.len() != n as usize {
+                        return Err(if items.len() > n as usize {
+                            value_error(format!("too many values to unpack (expected {})", n))
+                        } else {
+                            value_error(format!(
+                                "not enough values to unpack (expected {}, got {})",
+                                n,
+                                items.len()
+                            ))
+                        });
+                    }
+                    frame!(self).stack.extend(items.into_iter().rev());
+                }
+                Op::UnpackEx(arg) => {
+                    let before = (arg & 0xffff) as usize;
+                    let after = (arg >> 16) as usize;
+                    let seq = pop!(f);
+                    let mut items = self.collect(&seq).map_err(|e| unpack_error(e, &seq))?;
+                    if items.len() < before + after {
+                        return Err(value_error(format!(
+                            "not enough values to unpack (expected at least {}, got {})",
+                            before + after,
+                            items.len()
+                        )));
+                    }
+                    let tail = items.split_off(items.len() - after);
+                    let middle = items.split_off(before);
+                    let f = frame!(self);
+                    f.stack.extend(tail.into_iter().rev());
+                    f.stack.push(Value::list(middle));
+                    f.stack.extend(items.into_iter().rev());
+                }
+                Op::GetIter => {
+                    let v = pop!(f);
+                    let it = self.get_iter(&v)?;
+                    frame!(self).stack.push(it);
+                }
+                Op::ForIter(target) => {
+                    let it = top!(f);
+                    match it {
+                        Value::Iter(obj) => {
+                            let mut st = obj.state.lock();
+                            match &mut *st {
+                                IterState::Range { next, stop, step } => {
+                                    let cur = *next;
+                                    if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop) {
+                                        *next = cur.wrapping_add(*step);
+                                        drop(st);
+                                        f.stack.push(Value::Int(cur));
+                                    } else {
+                                        *st = IterState::Exhausted;
+                                        drop(st);
+                                        f.stack.pop();
+                                        f.ip = target as usize;
+                                    }
+                                    continue;
+                                }
+                                IterState::Seq { seq: Value::List(l), index } => {
+                                    let item = l.items.lock().get(*index).cloned();
+                                    match item {
+                                        Some(v) => {
+                                            *index += 1;
+                                            drop(st);
+                                            f.stack.push(v);
+                                        }
+                                        None => {
+                                            *st = IterState::Exhausted;
+                                            drop(st);
+                                            f.stack.pop();
+                                            f.ip = target as usize;
+                                        }
+                                    }
+                                    continue;
+                                }
+                                _ => {}
+                            }
+                        }
+                        Value::Generator(gen) => {
+                            let gen = gen.clone();
+                            match self.take_generator_frame(&gen, Value::None)? {
+                                Some(mut gf) => {
+                                    gf.kind = FrameKind::GenForIter { exit: target };
+                                    gf.generator = Some(gen);
+                                    self.push_frame(*gf)?;
+                                }
+                                None => {
+                                    let f = frame!(self);
+                                    f.stack.pop();
+                                    f.ip = target as usize;
+                                }
+                            }
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let it = it.clone();
+                    match self.next(&it)? {
+                        Some(v) => frame!(self).stack.push(v),
+                        None => {
+                            let f = frame!(self);
+                            f.stack.pop();
+                            f.ip = target as usize;
+                        }
+                    }
+                }
+                Op::Jump(t) => f.ip = t as usize,
+                Op::JumpBack(t) => {
+                    f.ip = t as usize;
+                    if self.breaker_set() {
+                        self.handle_breaker()?;
+                    }
+                }
+                Op::PopJumpIfFalse(t) => {
+                    let v = pop!(f);
+                    let b = match v {
+                        Value::Bool(b) => b,
+                        v => self.truthy(&v)?,
+                    };
+                    if !b {
+                        frame!(self).ip = t as usize;
+                    }
+                }
+                Op::PopJumpIfTrue(t) => {
+                    let v = pop!(f);
+                    let b = match v {
+                        Value::Bool(b) => b,
+                        v => self.truthy(&v)?,
+                    };
+                    if b {
+                        frame!(self).ip = t as usize;
+                    }
+                }
+                Op::JumpIfFalseOrPop(t) => {
+                    let v = top!(f).clone();
+                    if !self.truthy(&v)? {
+                        frame!(self).ip = t as usize;
+                    } else {
+                        frame!(self).stack.pop();
+                    }
+                }
+                Op::JumpIfTrueOrPop(t) => {
+                    let v = top!(f).clone();
+                    if self.truthy(&v)? {
+                        frame!(self).ip = t as usize;
+                    } else {
+                        frame!(self).stack.pop();
+                    }
+                }
+                Op::SetupFinally(t) => {
+                    let level = f.stack.len() as u32;
+                    f.blocks.push(Block { kind: BlockKind::Try, level, handler: t });
+                }
+                Op::SetupWith(t) => {
+                    let level = f.stack.len() as u32 - 1;
+                    f.blocks.push(Block { kind: BlockKind::Try, level, handler: t });
+                }
+                Op::PopBlock => {
+                    f.blocks.pop();
+                }
+                Op::PopExcept => {
+                    if let Some(b) = f.blocks.pop() {
+                        debug_assert_eq!(b.kind, BlockKind::ExceptHandler);
+                    }
+                    self.exc_info.pop();
+                }
+                Op::Reraise => {
+                    let v = pop!(f);
+                    self.skip_traceback = true;
+                    return Err(PyErr::from_value(v)?);
+                }
+                Op::Raise(kind) => return Err(self.raise(kind)?),
+                Op::CheckExcMatch => {
+                    let t = pop!(f);
+                    let e = top!(f).clone();
+                    let r = exception_matches(&e, &t)?;
+                    frame!(self).stack.push(Value::Bool(r));
+                }
+                Op::LoadAssertionError => f.stack.push(Value::Class(exc().assertion_error.clone())),
+                Op::BeforeWith => {
+                    let ctx = pop!(f);
+                    let exit = match self.lookup_special(&ctx, "__exit__")? {
+                        Some(e) => e,
+                        None => {
+                            return Err(type_error(format!(
+                                "'{}' object does not support the context manager protocol",
+                                type_name(&ctx)
+                            )))
+                        }
+                    };
+                    let enter = match self.lookup_special(&ctx, "__enter__")? {
+                        Some(e) => e,
+                        None => {
+                            return Err(type_error(format!(
+                                "'{}' object does not support the context manager protocol",
+                                type_name(&ctx)
+                            )))
+                        }
+                    };
+                    let res = self.call(&enter, &[])?;
+                    let f = frame!(self);
+                    f.stack.push(exit);
+                    f.stack.push(res);
+                }
+                Op::WithExceptStart => {
+                    let n = f.stack.len();
+                    let exit = f.stack[n - 2].clone();
+                    let e = f.stack[n - 1].clone();
+                    let typ = Value::Class(super::types::type_of(&e).clone());
+                    let r = self.call(&exit, &[typ, e, Value::None])?;
+                    frame!(self).stack.push(r);
+                }
+                Op::MakeFunction(k) => {
+                    let code = f.code.functions[k as usize].clone();
+                    let kwdefaults = if code.flags.has_kwdefaults {
+                        match pop!(f) {
+                            Value::Dict(d) => d
+                                .map
+                                .lock()
+                                .iter()
+                                .filter_map(|(k, v)| match &k.value {
+                                    Value::Str(s) => Some((Arc::from(s.as_str()), v.clone())),
+                                    _ => None,
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        }
+                    } else {
+                        Vec::new()
+                    };
+                    let defaults = if code.flags.has_defaults {
+                        match pop!(f) {
+                            Value::Tuple(t) => (*t).clone(),
+                            _ => Vec::new(),
+                        }
+                    } else {
+                        Vec::new()
+                    };
+                    let closure = code.closure_sources.iter().map(|&i| f.cells[i as usize].clone()).collect();
+                    let mut dict = new_attr_map();
+                    dict.insert(Arc::from("__doc__"), code.docstring.as_ref().map(|d| Value::str(d)).unwrap_or(Value::None));
+                    let func = Function {
+                        globals: f.globals.clone(),
+                        code,
+                        defaults,
+                        kwdefaults,
+                        closure,
+                        owner: Default::default(),
+                        dict: parking_lot::Mutex::new(dict),
+                    };
+                    f.stack.push(Value::Function(Arc::new(func)));
+                }
+                Op::BuildClass(n) => {
+                    let bases: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
+                    let name = pop!(f);
+                    let body = pop!(f);
+                    let class = self.build_class(body, name, bases)?;
+                    frame!(self).stack.push(class);
+                }
+                Op::ImportName(n) => {
+                    let name = f.code.names[n as usize].clone();
+                    let m = self.import_module(&name)?;
+                    frame!(self).stack.push(Value::Module(m));
+                }
+                Op::ImportFrom(n) => {
+                    let name = f.code.names[n as usize].clone();
+                    let m = top!(f).clone();
+                    let v = self.import_from(&m, &name)?;
+                    frame!(self).stack.push(v);
+                }
+                Op::ImportStar => {
+                    let m = pop!(f);
+                    if let Value::Module(m) = m {
+                        let globals = f.globals.clone();
+                        for (k, v) in m.items() {
+                            if !k.starts_with('_') {
+                                globals.set(&k, v);
+                            }
+                        }
+                    }
+                }
+                Op::FormatValue(flags) => {
+                    let spec = if flags & 4 != 0 { Some(pop!(f)) } else { None };
+                    let v = pop!(f);
+                    let s = self.format_value(v, flags & 3, spec)?;
+                    frame!(self).stack.push(s);
+                }
+                Op::YieldValue => {
+                    let v = pop!(f);
+                    if let Some(exit) = self.suspend_generator(v) {
+                        return Ok(exit);
+                    }
+                }
+                Op::YieldFrom => {
+                    let sent = pop!(f);
+                    let sub = top!(f).clone();
+                    // Re-executed on every resumption until the sub-iterator is exhausted.
+                    f.ip -= 1;
+                    match &sub {
+                        Value::Generator(g) => {
+                            let g = g.clone();
+                            match self.take_generator_frame(&g, sent)? {
+                                Some(mut gf) => {
+                                    gf.kind = FrameKind::GenYieldFrom;
+                                    gf.generator = Some(g);
+                                    self.push_frame(*gf)?;
+                                }
+                                None => {
+                                    let f = frame!(self);
+                                    f.stack.pop();
+                                    f.stack.push(Value::None);
+                                    f.ip += 1;
+                                }
+                            }
+                        }
+                        _ => match self.next(&sub)? {
+                            Some(v) => {
+                                if let Some(exit) = self.suspend_generator(v) {
+                                    return Ok(exit);
+                                }
+                            }
+                            None => {
+                                let f = frame!(self);
+                                f.stack.pop();
+                                f.stack.push(Value::None);
+                                f.ip += 1;
+                            }
+                        },
+                    }
+                }
+                Op::LoadLocals => {
+                    let ns = f.namespace.take().unwrap_or_default();
+                    let mut map = new_dict_storage();
+                    for (k, v) in ns.into_iter() {
+                        map.insert(Key::new(Value::Str(Arc::new(super::objects::PyStr::new(&k))))?, v);
+                    }
+                    frame!(self).stack.push(Value::Dict(Arc::new(DictObj::new(map))));
+                }
+            }
+        }
+    }
+
+    /// `raise`, `raise exc`, `raise exc from cause`.
+    fn raise(&mut self, kind: u32) -> PyResult<PyErr> {
+        let f = frame!(self);
+        match kind {
+            0 => match self.exc_info.last() {
+                Some(e) => {
+                    self.skip_traceback = true;
+                    Ok(e.clone())
+                }
+                None => Err(super::errors::runtime_error("No active exception to reraise")),
+            },
+            _ => {
+                let cause = if kind == 2 { Some(pop!(f)) } else { None };
+                let v = pop!(f);
+                let err = self.make_exception(v)?;
+                if let Some(c) = cause {
+                    let c = match c {
+                        Value::None => None,
+                        c => Some(self.make_exception(c)?.value()),
+                    };
+                    let mut st = err.state();
+                    st.cause = c;
+                    st.suppress_context = true;
+                }
+                Ok(err)
+            }
+        }
+    }
+
+    /// An exception instance from `raise X`: instantiates classes.
+    pub fn make_exception(&mut self, v: Value) -> PyResult<PyErr> {
+        match &v {
+            Value::Class(c) if c.is_exception => {
+                let inst = self.instantiate(&c.clone(), Args::positional(&[]))?;
+                PyErr::from_value(inst)
+            }
+            Value::Instance(i) if i.exc.is_some() => PyErr::from_value(v),
+            _ => Err(type_error("exceptions must derive from BaseException")),
+        }
+    }
+
+    /// Called when the eval breaker is set, at backward jumps and calls.
+    #[cold]
+    pub(super) fn handle_breaker(&mut self) -> PyResult<()> {
+        crate::vm::vm::breaker_hook(self)
+    }
+}
+
+/// Does exception value `e` match the `except` clause type `t` (a class or tuple of them)?
+fn exception_matches(e: &Value, t: &Value) -> PyResult<bool> {
+    let class = super::types::type_of(e);
+    match t {
+        Value::Class(c) => {
+            if !c.is_exception {
+                return Err(type_error("catching classes that do not inherit from BaseException is not allowed"));
+            }
+            Ok(class.is_subclass(c))
+        }
+        Value::Tuple(items) => {
+            for i in items.iter() {
+                if exception_matches(e, i)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => Err(type_error("catching classes that do not inherit from BaseException is not allowed")),
+    }
+}
+
+#[cold]
+fn unbound_local(name: &str) -> PyErr {
+    unbound_local_error(format!("cannot access local variable '{}' where it is not associated with a value", name))
+}
+
+#[cold]
+fn unbound_deref(f: &Frame, i: u32) -> PyErr {
+    let ncell = f.code.cellvars.len();
+    let name = if (i as usize) < ncell {
+        f.code.cellvars[i as usize].clone()
+    } else {
+        f.code.freevars[i as usize - ncell].clone()
+    };
+    if (i as usize) < ncell {
+        unbound_local(&name)
+    } else {
+        name_error(format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", name))
+    }
+}
+
+/// `a, b = 5` reports the non-iterable type as CPython does.
+fn unpack_error(e: PyErr, seq: &Value) -> PyErr {
+    if e.is_instance_of(&exc().type_error) && !matches!(seq, Value::Instance(_)) {
+        return type_error(format!("cannot unpack non-iterable {} object", type_name(seq)));
+    }
+    e
+}
+
+fn star_error(e: PyErr, v: &Value) -> PyErr {
+    if e.is_instance_of(&exc().type_error) && !matches!(v, Value::Instance(_)) {
+        return type_error(format!("Value after * must be an iterable, not {}", type_name(v)));
+    }
+    e
+}
