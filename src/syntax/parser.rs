@@ -19,15 +19,24 @@ pub(crate) fn parse_tokens(full: &str, tokens: Vec<Spanned>) -> Result<Module, V
     let context: Vec<(u32, Tok)> = tokens.iter().map(|(l, t, _)| (*l, layout_only(t))).collect();
     let mut recovered: Vec<ErrorRecovery<u32, Tok, SyntaxError>> = Vec::new();
     let result = python_grammar::ModuleParser::new().parse(&mut recovered, full, tokens.into_iter().map(Ok));
-    let mut errors: Vec<SyntaxError> =
-        recovered.into_iter().map(|r| convert(r.error, &context, full)).collect();
+    let mut raw: Vec<_> = recovered.into_iter().map(|r| r.error).collect();
     let module = match result {
         Ok(module) => Some(module),
         Err(e) => {
-            errors.push(convert(e, &context, full));
+            raw.push(e);
             None
         }
     };
+    // After a first error, an unexpected INDENT or DEDENT is almost always its echo (the
+    // recovery skipped the header that opened the block), so only the first one counts.
+    let mut errors: Vec<SyntaxError> = Vec::new();
+    for e in raw {
+        let echo = matches!(&e, ParseError::UnrecognizedToken { token: (_, Tok::Indent | Tok::Dedent, _), .. });
+        if echo && !errors.is_empty() {
+            continue;
+        }
+        errors.push(convert(e, &context, full));
+    }
     match module {
         Some(module) if errors.is_empty() => Ok(module),
         _ => {
@@ -83,7 +92,8 @@ fn convert(e: ParseError<u32, Tok, SyntaxError>, tokens: &[(u32, Tok)], full: &s
             SyntaxError::new("invalid syntax", span).with_label(expected_label("end of file", &expected))
         }
         ParseError::UnrecognizedToken { token: (l, tok, r), expected } => {
-            let span = Span { start: l, end: r };
+            // An end of line is shown as a caret at the line's end, not across two lines.
+            let span = if tok == Tok::Newline { Span { start: l, end: l } } else { Span { start: l, end: r } };
             if tok == Tok::Indent {
                 // Point at the statement, not at the whitespace before it.
                 return SyntaxError::indentation("unexpected indent", Span { start: r, end: r });
