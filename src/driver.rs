@@ -50,7 +50,7 @@ pub fn compile_source(src: &Arc<SourceFile>, color: bool) -> Result<CompiledModu
     // A deep AST is dismantled iteratively by the parser's limits; dropping it here is bounded.
     drop(module);
     compiled.map_err(|e: CompileError| {
-        let err = SyntaxError { kind: SyntaxErrorKind::SyntaxError, message: e.message, span: e.span };
+        let err = SyntaxError { kind: SyntaxErrorKind::SyntaxError, message: e.message, span: e.span, label: None };
         Diagnostics { rendered: render_syntax_errors(src, std::slice::from_ref(&err), color), first: err }
     })
 }
@@ -86,4 +86,86 @@ pub fn import_file(vm: &mut Vm, name: &str, path: &Path) -> PyResult<Arc<Module>
             Err(e)
         }
     }
+}
+
+/// Settings of one `gilsim run`.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Use colour in diagnostics.
+    pub color: bool,
+}
+
+/// Runs a program file the way `python3 FILE ARGS…` does; returns the process exit code.
+pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
+    let src = match read_source(path) {
+        Ok(s) => s,
+        Err(msg) => {
+            eprintln!("{msg}");
+            return if msg.starts_with("gilsim: can't open") { 2 } else { 1 };
+        }
+    };
+    let compiled = match compile_source(&src, opts.color) {
+        Ok(c) => c,
+        Err(d) => {
+            eprint!("{}", d.rendered);
+            return 1;
+        }
+    };
+    let script_dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let mut argv = vec![path.display().to_string()];
+    argv.extend(args.iter().cloned());
+    let interp = crate::vm::interp::Interpreter::new(argv, script_dir, crate::vm::interp::default_stdout());
+    let mut vm = Vm::new(interp.clone());
+    let result = run_module_code(&mut vm, "__main__", &compiled);
+    let code = match result {
+        Ok(_) => 0,
+        Err(e) => exit_code_for(&mut vm, &e),
+    };
+    interp.flush_stdout();
+    code
+}
+
+/// The exit code for an uncaught exception, printing its traceback (or SystemExit's message).
+pub fn exit_code_for(vm: &mut Vm, e: &PyErr) -> i32 {
+    vm.interp.flush_stdout();
+    if e.is_instance_of(&exc().system_exit) {
+        let args = e.args();
+        return match args.first() {
+            None | Some(Value::None) => 0,
+            Some(Value::Int(i)) => *i as i32,
+            Some(Value::Bool(b)) => *b as i32,
+            Some(other) => {
+                let msg = vm.str(other).unwrap_or_default();
+                eprintln!("{msg}");
+                1
+            }
+        };
+    }
+    let report = vm.format_exception(e);
+    eprint!("{report}");
+    1
+}
+
+/// `gilsim check FILE`: compile only.
+pub fn check_file(path: &Path, opts: &RunOptions) -> i32 {
+    match read_source(path) {
+        Ok(src) => match compile_source(&src, opts.color) {
+            Ok(_) => 0,
+            Err(d) => {
+                eprint!("{}", d.rendered);
+                1
+            }
+        },
+        Err(msg) => {
+            eprintln!("{msg}");
+            1
+        }
+    }
+}
+
+/// `gilsim dis FILE`: the disassembly of every code object.
+pub fn dis_file(path: &Path, opts: &RunOptions) -> Result<String, (String, i32)> {
+    let src = read_source(path).map_err(|m| (m, 1))?;
+    let compiled = compile_source(&src, opts.color).map_err(|d| (d.rendered, 1))?;
+    Ok(crate::compile::dis::disassemble(&compiled.code, &compiled.global_names))
 }

@@ -1,4 +1,12 @@
 //! gilsim: a Python-subset bytecode interpreter whose threads are real OS threads behind a
 //! modelled global interpreter lock.
+//!
+//! Data flows one way: source → tokens → AST ([`syntax`]) → bytecode ([`compile`]) →
+//! the VM ([`vm`]) with its built-ins ([`builtins`], [`modules`]); [`driver`] ties them up.
 
+pub mod builtins;
+pub mod compile;
+pub mod driver;
+pub mod modules;
 pub mod syntax;
+pub mod vm;

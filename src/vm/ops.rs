@@ -118,13 +118,13 @@ fn int_op(op: BinOp, a: &Value, b: &Value) -> Option<PyResult<Value>> {
                 if y == 0 {
                     return Some(Err(zero_division_error("integer division or modulo by zero")));
                 }
-                x.checked_div_euclid(y).map(|_| Value::Int(x.div_floor(&y)))
+                x.checked_div_euclid(y).map(|_| Value::Int(Integer::div_floor(&x, &y)))
             }
             BinOp::Mod => {
                 if y == 0 {
                     return Some(Err(zero_division_error("integer modulo by zero")));
                 }
-                x.checked_rem(y).map(|_| Value::Int(x.mod_floor(&y)))
+                x.checked_rem(y).map(|_| Value::Int(Integer::mod_floor(&x, &y)))
             }
             BinOp::Div => {
                 if y == 0 {
@@ -141,7 +141,7 @@ fn int_op(op: BinOp, a: &Value, b: &Value) -> Option<PyResult<Value>> {
                 }
                 u32::try_from(y).ok().and_then(|e| x.checked_pow(e)).map(Value::Int)
             }
-            BinOp::BitAnd => Some(if matches!((a, b), (Value::Bool(p), Value::Bool(q))) {
+            BinOp::BitAnd => Some(if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
                 Value::Bool(*p & *q)
             } else {
                 Value::Int(x & y)

@@ -43,7 +43,9 @@ impl Vm {
                 out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
             }
         }
-        let entries = err.state().traceback.clone();
+        // Entries are recorded as the exception travels outwards; print outermost first.
+        let mut entries = err.state().traceback.clone();
+        entries.reverse();
         if !entries.is_empty() {
             out.push_str("Traceback (most recent call last):\n");
             format_entries(&entries, out);
