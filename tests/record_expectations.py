@@ -118,6 +118,8 @@ def main(argv):
         write_or_remove(program.with_suffix(".err"), stderr or None)
         write_or_remove(program.with_suffix(".code"), f"{code}\n" if code else None)
         count += 1
+        if stderr and not code:
+            print(f"WARNING {rel}: exit 0 but stderr is not empty (a warning?): {stderr!r}")
         if code:
             errors += 1
             first = stderr.splitlines()[-1] if stderr else ""
