@@ -93,13 +93,16 @@ fn parse_file_line(line: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------
 
 fn programs_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("programs")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("programs")
 }
 
 /// Every `.py` under `tests/programs`, sorted by path.
 fn all_programs() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        let entries =
+            fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
         for entry in entries {
             let path = entry.expect("directory entry").path();
             if path.is_dir() {
@@ -156,7 +159,11 @@ fn expected_for(program: &Path) -> Result<Observed, String> {
             .map_err(|e| format!("bad exit code file for {}: {e}", program.display()))?,
         Err(_) => 0,
     };
-    Ok(Observed { stdout, stderr, code })
+    Ok(Observed {
+        stdout,
+        stderr,
+        code,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -165,9 +172,14 @@ fn expected_for(program: &Path) -> Result<Observed, String> {
 
 /// Runs `command` to completion (or kills it after `TIMEOUT`); stdout and stderr are drained
 /// on their own threads so a chatty program cannot block on a full pipe.
-fn run_with_timeout(mut command: Command) -> Result<Observed, String> {
-    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().map_err(|e| format!("cannot start {command:?}: {e}"))?;
+fn run_with_timeout(mut command: Command, timeout: Duration) -> Result<Observed, String> {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
     let drain = |mut pipe: Box<dyn Read + Send>| {
         thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -181,10 +193,13 @@ fn run_with_timeout(mut command: Command) -> Result<Observed, String> {
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if started.elapsed() >= TIMEOUT => {
+            Ok(None) if started.elapsed() >= timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!("timed out after {} s (killed)", TIMEOUT.as_secs()));
+                return Err(format!(
+                    "timed out after {:.1} s (killed)",
+                    timeout.as_secs_f64()
+                ));
             }
             Ok(None) => thread::sleep(Duration::from_millis(5)),
             Err(e) => {
@@ -216,8 +231,12 @@ fn program_dir_and_name(program: &Path) -> (&Path, &OsStr) {
 fn run_gilsim(program: &Path) -> Result<Observed, String> {
     let (dir, name) = program_dir_and_name(program);
     let mut command = Command::new(env!("CARGO_BIN_EXE_gilsim"));
-    command.arg("run").arg(name).current_dir(dir).env("NO_COLOR", "1");
-    run_with_timeout(command)
+    command
+        .arg("run")
+        .arg(name)
+        .current_dir(dir)
+        .env("NO_COLOR", "1");
+    run_with_timeout(command, TIMEOUT)
 }
 
 /// Environment variables that change what CPython prints or where it imports from; the
@@ -240,8 +259,10 @@ fn run_cpython(program: &Path) -> Result<Observed, String> {
     for var in SCRUBBED_PYTHON_VARS {
         command.env_remove(var);
     }
-    command.env("PYTHONHASHSEED", "0").env("PYTHONDONTWRITEBYTECODE", "1");
-    run_with_timeout(command)
+    command
+        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    run_with_timeout(command, TIMEOUT)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -260,8 +281,9 @@ fn shorten(line: &str) -> String {
 
 /// A unified-diff-like excerpt around the first line where `expected` and `actual` differ.
 fn diff_excerpt(what: &str, expected: &str, actual: &str) -> String {
-    let exp: Vec<&str> = expected.split('\n').collect();
-    let act: Vec<&str> = actual.split('\n').collect();
+    // Lines keep their '\n' so that a missing final newline is a visible difference too.
+    let exp: Vec<&str> = expected.split_inclusive('\n').collect();
+    let act: Vec<&str> = actual.split_inclusive('\n').collect();
     let first = (0..exp.len().max(act.len()))
         .find(|&i| exp.get(i) != act.get(i))
         .unwrap_or(0);
@@ -270,7 +292,18 @@ fn diff_excerpt(what: &str, expected: &str, actual: &str) -> String {
         (Some(e), Some(a)) => e.trim_end() == a.trim_end(),
         _ => false,
     };
-    let show = |line: &str| if invisible { format!("{line:?}") } else { shorten(line) };
+    let show = |line: &str| match line.strip_suffix('\n') {
+        Some(body) if invisible => format!("{body:?}"),
+        Some(body) => shorten(body),
+        None => format!(
+            "{} (no newline at end)",
+            if invisible {
+                format!("{line:?}")
+            } else {
+                shorten(line)
+            }
+        ),
+    };
     let mut text = String::new();
     let _ = writeln!(text, "    --- expected {what}");
     let _ = writeln!(text, "    +++ actual {what}");
@@ -286,7 +319,11 @@ fn diff_excerpt(what: &str, expected: &str, actual: &str) -> String {
         if lines.len() <= first {
             let _ = writeln!(text, "    {sign}<end of output>");
         } else if lines.len() > first + DIFF_WINDOW {
-            let _ = writeln!(text, "    {sign}… ({} more lines)", lines.len() - first - DIFF_WINDOW);
+            let _ = writeln!(
+                text,
+                "    {sign}… ({} more lines)",
+                lines.len() - first - DIFF_WINDOW
+            );
         }
     };
     side(&mut text, '-', &exp);
@@ -304,7 +341,11 @@ fn compare(expected: &Observed, actual: &Observed) -> String {
         report += &diff_excerpt("stderr (normalized)", &expected.stderr, &actual.stderr);
     }
     if expected.code != actual.code {
-        let _ = writeln!(report, "    exit code: expected {}, got {}", expected.code, actual.code);
+        let _ = writeln!(
+            report,
+            "    exit code: expected {}, got {}",
+            expected.code, actual.code
+        );
     }
     report
 }
@@ -318,7 +359,11 @@ fn check_all(
     let jobs = std::env::var(JOBS_VAR)
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or_else(|| thread::available_parallelism().map_or(2, |n| n.get()).min(4))
+        .unwrap_or_else(|| {
+            thread::available_parallelism()
+                .map_or(2, |n| n.get())
+                .min(4)
+        })
         .max(1);
     let queue: Arc<Mutex<VecDeque<(usize, PathBuf)>>> =
         Arc::new(Mutex::new(programs.iter().cloned().enumerate().collect()));
@@ -328,7 +373,9 @@ fn check_all(
             let queue = Arc::clone(&queue);
             let results = Arc::clone(&results);
             thread::spawn(move || loop {
-                let Some((index, program)) = queue.lock().unwrap().pop_front() else { break };
+                let Some((index, program)) = queue.lock().unwrap().pop_front() else {
+                    break;
+                };
                 let report = match (expected_for(&program), run(&program)) {
                     (Err(e), _) | (_, Err(e)) => format!("    {e}\n"),
                     (Ok(expected), Ok(actual)) => compare(&expected, &actual),
@@ -348,7 +395,10 @@ fn check_all(
         if report.is_empty() {
             passed += 1;
         } else {
-            failures.push(format!("FAIL {}\n{report}", relative_name(&programs[index])));
+            failures.push(format!(
+                "FAIL {}\n{report}",
+                relative_name(&programs[index])
+            ));
         }
     }
     (passed, failures)
@@ -414,13 +464,19 @@ fn expectations_match_cpython() {
 #[test]
 fn suite_is_big_enough() {
     let programs = all_programs();
-    let errors = programs.iter().filter(|p| p.with_extension("code").is_file()).count();
+    let errors = programs
+        .iter()
+        .filter(|p| p.with_extension("code").is_file())
+        .count();
     let missing: Vec<String> = programs
         .iter()
         .filter(|p| !p.with_extension("out").is_file())
         .map(|p| relative_name(p))
         .collect();
-    assert!(missing.is_empty(), "programs without a recorded .out: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "programs without a recorded .out: {missing:?}"
+    );
     assert!(
         programs.len() >= MIN_PROGRAMS,
         "only {} programs, want at least {MIN_PROGRAMS}",
@@ -461,7 +517,38 @@ fn normalize_stderr_examples() {
     assert_eq!(normalize_stderr(syntax), "SyntaxError: expected ':'\n");
     assert_eq!(normalize_stderr("fatal: config\n\n"), "fatal: config\n");
     assert_eq!(normalize_stderr(""), "");
-    assert_eq!(parse_file_line("  File \"x\", line 3, in f"), Some("line 3, in f".into()));
+    assert_eq!(
+        parse_file_line("  File \"x\", line 3, in f"),
+        Some("line 3, in f".into())
+    );
     assert_eq!(parse_file_line("  File \"x\", line 3"), None);
     assert_eq!(parse_file_line("File \"x\", line 3, in f"), None);
+}
+
+#[cfg(unix)]
+#[test]
+fn timeout_kills_a_hung_process() {
+    let mut command = Command::new("sleep");
+    command.arg("30");
+    let started = Instant::now();
+    let result = run_with_timeout(command, Duration::from_millis(200));
+    assert!(result.unwrap_err().contains("timed out"));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the hung process was not killed"
+    );
+}
+
+#[test]
+fn diff_excerpt_shows_first_difference() {
+    let report = diff_excerpt("stdout", "a\nb\nc\n", "a\nB\nc\n");
+    assert!(report.contains("first difference at line 2"), "{report}");
+    assert!(
+        report.contains("    -b\n") && report.contains("    +B\n"),
+        "{report}"
+    );
+    let report = diff_excerpt("stdout", "x\n", "x");
+    assert!(report.contains(r#"+"x" (no newline at end)"#), "{report}");
+    let report = diff_excerpt("stdout", "x\n", "");
+    assert!(report.contains("+<end of output>"), "{report}");
 }
