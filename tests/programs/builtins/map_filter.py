@@ -1,0 +1,11 @@
+# map and filter are lazy iterators.
+print(list(map(str, [1, 2, 3])))
+print(list(map(lambda a, b: a * b, [1, 2, 3], [4, 5])))
+print(list(filter(lambda x: x % 2, range(10))))
+print(list(filter(None, [0, 1, "", "a", None, [], [0]])))
+m = map(lambda x: print("mapping", x) or x * 10, [1, 2])
+print("map created")
+print(list(m), list(m))
+print(sum(map(int, "12345")), "".join(map(str.upper, "abc")))
+print(type(map(str, [])).__name__, type(filter(None, [])).__name__)
+print(list(map(len, ["a", "bb", ""])))

@@ -1,0 +1,4 @@
+# Uncaught AttributeError on an int.
+n = 7
+print(n.bit_length())
+print(n.foo)

@@ -1,0 +1,4 @@
+# Uncaught KeyError.
+ages = {"ann": 30}
+print(ages["ann"])
+print(ages["missing"])

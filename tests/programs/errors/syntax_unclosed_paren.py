@@ -1,0 +1,3 @@
+print("start")
+values = foo(1, 2
+print(values)

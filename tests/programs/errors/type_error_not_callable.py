@@ -1,0 +1,4 @@
+# Uncaught TypeError: calling a non-callable object.
+value = 42
+print("value", value)
+value()

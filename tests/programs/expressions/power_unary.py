@@ -1,0 +1,10 @@
+# '**' is right-associative and binds tighter than unary minus on its left.
+print(2 ** 3 ** 2)
+print((2 ** 3) ** 2)
+print(-2 ** 2, (-2) ** 2, 2 ** -2, -2 ** -2)
+print(-3 ** 3, +3 ** 2, ~2 ** 2)
+print(not 1 + 1 == 2, not 0)
+print(2 * 3 ** 2, 2 ** 2 * 3, 10 - 2 - 3, 100 / 10 / 5)
+print(1 + 2 * 3 - 4 / 2, (1 + 2) * 3, 7 % 3 * 2)
+print(~5, -~5, ~-5, 5 & 3 | 8 ^ 2, 1 << 2 + 1)
+print(2 ** 0.5 ** 2, -(-(-1)))

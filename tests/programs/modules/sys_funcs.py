@@ -1,0 +1,15 @@
+# sys: argv, recursion limit, switch interval.
+import sys
+print(len(sys.argv) >= 1, isinstance(sys.argv[0], str), sys.argv[0].endswith("sys_funcs.py"))
+old = sys.getrecursionlimit()
+print(isinstance(old, int), old > 50)
+sys.setrecursionlimit(2000)
+print(sys.getrecursionlimit())
+sys.setrecursionlimit(old)
+print(sys.getrecursionlimit() == old)
+sys.setswitchinterval(0.001)
+print(sys.getswitchinterval())
+sys.setswitchinterval(0.005)
+print(sys.getswitchinterval())
+print(sys.maxsize == 2 ** 63 - 1, isinstance(sys.version, str))
+print(sys.version_info[0])

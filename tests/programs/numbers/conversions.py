@@ -1,0 +1,10 @@
+# int()/float()/str() conversions from strings and numbers.
+print(int("  42 "), int("\t-7\n"), int("0"), int("007"))
+print(int("ff", 16), int("FF", 16), int("777", 8), int("1010", 2))
+print(float("1e3"), float(" 2.5 "), float("-0"), float("inf"), float("-Infinity"))
+print(float("1_000.5"), float(".5"), float("5."))
+print(str(1e100), str(1.5), str(-3), str(10**20))
+print(int(2.9), int(-2.9), int(True), float(False))
+print(repr(int("12")), repr(float("12")))
+print(bool(0), bool(0.0), bool(3), bool(-0.0), bool(float("nan")))
+print(int(float("1e18")), float(str(0.1)) == 0.1)

@@ -1,0 +1,10 @@
+# divmod and pow, including the three-argument form.
+print(divmod(17, 5), divmod(-17, 5), divmod(17, -5), divmod(-17, -5))
+print(divmod(7.5, 2), divmod(-7.5, 2))
+q, r = divmod(100, 7)
+print(q, r, q * 7 + r)
+print(pow(2, 10), pow(2, -2), pow(2.0, 0.5))
+print(pow(3, 4, 5), pow(2, 100, 1000), pow(7, 0, 13))
+print(pow(-3, 3, 7), pow(10**30, 3, 10**9 + 7))
+print(2 ** 3 ** 2, (2 ** 3) ** 2)
+print(0 ** 0, 0.0 ** 0)

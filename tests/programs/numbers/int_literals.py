@@ -1,0 +1,13 @@
+# Integer literal forms.
+print(1_000_000)
+print(0xff, 0XFF, 0x_dead_beef)
+print(0o17, 0O777)
+print(0b1010, 0B1111_0000)
+print(0, 00, 000)
+print(-17, +17, --17)
+print(123456789 * 1000)
+print(type(10).__name__)
+print(hex(255), oct(8), bin(10))
+print(hex(-255), bin(-5))
+print(int("1_000"), int("0x1f", 16), int("0b101", 0), int("777", 8))
+print(int("z", 36), int("-12"), int("+12"))
