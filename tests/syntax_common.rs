@@ -32,13 +32,18 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::Binary { left, op, right } => format!("({op:?} {} {})", expr(left), expr(right)),
         ExprKind::BoolOp { op, values } => format!("({op:?} {})", list(values)),
         ExprKind::Compare { left, ops } => {
-            let ops: Vec<String> = ops.iter().map(|(o, e)| format!("{o:?} {}", expr(e))).collect();
+            let ops: Vec<String> = ops
+                .iter()
+                .map(|(o, e)| format!("{o:?} {}", expr(e)))
+                .collect();
             format!("(Compare {} {})", expr(left), ops.join(" "))
         }
         ExprKind::IfExp { test, body, orelse } => {
             format!("(IfExp {} {} {})", expr(test), expr(body), expr(orelse))
         }
-        ExprKind::Lambda { params, body } => format!("(Lambda {} {})", params_s(params), expr(body)),
+        ExprKind::Lambda { params, body } => {
+            format!("(Lambda {} {})", params_s(params), expr(body))
+        }
         ExprKind::NamedExpr { target, value } => format!("(:= {} {})", target.name, expr(value)),
         ExprKind::Call { func, args } => {
             let args: Vec<String> = args
@@ -72,13 +77,31 @@ pub fn expr(e: &Expr) -> String {
                 .collect();
             format!("(Dict {})", items.join(" "))
         }
-        ExprKind::ListComp { elt, generators } => format!("(ListComp {} {})", expr(elt), comps(generators)),
-        ExprKind::SetComp { elt, generators } => format!("(SetComp {} {})", expr(elt), comps(generators)),
-        ExprKind::GeneratorExp { elt, generators } => format!("(GenExp {} {})", expr(elt), comps(generators)),
-        ExprKind::DictComp { key, value, generators } => {
-            format!("(DictComp {} {} {})", expr(key), expr(value), comps(generators))
+        ExprKind::ListComp { elt, generators } => {
+            format!("(ListComp {} {})", expr(elt), comps(generators))
         }
-        ExprKind::Yield(v) => format!("(Yield {})", v.as_ref().map(|e| expr(e)).unwrap_or_default()),
+        ExprKind::SetComp { elt, generators } => {
+            format!("(SetComp {} {})", expr(elt), comps(generators))
+        }
+        ExprKind::GeneratorExp { elt, generators } => {
+            format!("(GenExp {} {})", expr(elt), comps(generators))
+        }
+        ExprKind::DictComp {
+            key,
+            value,
+            generators,
+        } => {
+            format!(
+                "(DictComp {} {} {})",
+                expr(key),
+                expr(value),
+                comps(generators)
+            )
+        }
+        ExprKind::Yield(v) => format!(
+            "(Yield {})",
+            v.as_ref().map(|e| expr(e)).unwrap_or_default()
+        ),
         ExprKind::YieldFrom(v) => format!("(YieldFrom {})", expr(v)),
         ExprKind::Await(v) => format!("(Await {})", expr(v)),
     }
@@ -92,7 +115,12 @@ fn comps(gens: &[Comprehension]) -> String {
     gens.iter()
         .map(|g| {
             let ifs: Vec<String> = g.ifs.iter().map(|e| format!(" if {}", expr(e))).collect();
-            format!("for {} in {}{}", expr(&g.target), expr(&g.iter), ifs.join(""))
+            format!(
+                "for {} in {}{}",
+                expr(&g.target),
+                expr(&g.iter),
+                ifs.join("")
+            )
         })
         .collect::<Vec<_>>()
         .join(" ")

@@ -29,7 +29,9 @@ fn layout_multi_level_dedent() {
 
 #[test]
 fn layout_comments_and_blank_lines_at_odd_indentation() {
-    insta::assert_snapshot!(tokens("if a:\n  # comment\n\n      # deeper\n    x = 1\n # shallow\n    y\n"));
+    insta::assert_snapshot!(tokens(
+        "if a:\n  # comment\n\n      # deeper\n    x = 1\n # shallow\n    y\n"
+    ));
 }
 
 #[test]

@@ -7,7 +7,10 @@ use super::fstring::parse_fstring;
 use super::token::StrLit;
 
 pub(crate) fn sp(l: u32, r: u32) -> Span {
-    Span { start: l, end: r.max(l) }
+    Span {
+        start: l,
+        end: r.max(l),
+    }
 }
 
 /// `a, b` is a tuple; `a` alone is itself; `a,` is a one-element tuple.
@@ -113,7 +116,10 @@ pub(crate) fn expr_name(e: &Expr) -> &'static str {
 pub(crate) fn to_target(e: Expr, ctx: TargetCtx) -> Result<Expr, SyntaxError> {
     if let ExprKind::Starred(_) = e.kind {
         if ctx != TargetCtx::Del {
-            return Err(SyntaxError::new("starred assignment target must be in a list or tuple", e.span));
+            return Err(SyntaxError::new(
+                "starred assignment target must be in a list or tuple",
+                e.span,
+            ));
         }
     }
     check_target(&e, ctx)?;
@@ -124,7 +130,11 @@ fn check_target(e: &Expr, ctx: TargetCtx) -> Result<(), SyntaxError> {
     match &e.kind {
         ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(()),
         ExprKind::Tuple(items) | ExprKind::List(items) => {
-            let inner = if ctx == TargetCtx::AssignFirst { TargetCtx::Assign } else { ctx };
+            let inner = if ctx == TargetCtx::AssignFirst {
+                TargetCtx::Assign
+            } else {
+                ctx
+            };
             let mut starred = 0;
             for item in items {
                 if let ExprKind::Starred(value) = &item.kind {
@@ -133,7 +143,10 @@ fn check_target(e: &Expr, ctx: TargetCtx) -> Result<(), SyntaxError> {
                     }
                     starred += 1;
                     if starred > 1 {
-                        return Err(SyntaxError::new("multiple starred expressions in assignment", item.span));
+                        return Err(SyntaxError::new(
+                            "multiple starred expressions in assignment",
+                            item.span,
+                        ));
                     }
                     check_target(value, inner)?;
                 } else {
@@ -166,7 +179,10 @@ pub(crate) fn assign(first: Expr, rest: Vec<Expr>) -> Result<StmtKind, SyntaxErr
     let mut targets = Vec::with_capacity(all.len());
     for t in all {
         if matches!(t.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_)) {
-            return Err(SyntaxError::new("assignment to yield expression not possible", t.span));
+            return Err(SyntaxError::new(
+                "assignment to yield expression not possible",
+                t.span,
+            ));
         }
         targets.push(to_target(t, TargetCtx::AssignFirst)?);
     }
@@ -179,25 +195,48 @@ pub(crate) fn aug_assign(target: Expr, op: BinOp, value: Expr) -> Result<StmtKin
             Ok(StmtKind::AugAssign { target, op, value })
         }
         _ => Err(SyntaxError::new(
-            format!("'{}' is an illegal expression for augmented assignment", expr_name(&target)),
+            format!(
+                "'{}' is an illegal expression for augmented assignment",
+                expr_name(&target)
+            ),
             target.span,
         )),
     }
 }
 
-pub(crate) fn ann_assign(target: Expr, annotation: Expr, value: Option<Expr>) -> Result<StmtKind, SyntaxError> {
+pub(crate) fn ann_assign(
+    target: Expr,
+    annotation: Expr,
+    value: Option<Expr>,
+) -> Result<StmtKind, SyntaxError> {
     match &target.kind {
         ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
-            Ok(StmtKind::AnnAssign { target, annotation, value })
+            Ok(StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+            })
         }
-        ExprKind::Tuple(_) => Err(SyntaxError::new("only single target (not tuple) can be annotated", target.span)),
-        ExprKind::List(_) => Err(SyntaxError::new("only single target (not list) can be annotated", target.span)),
-        _ => Err(SyntaxError::new("illegal target for annotation", target.span)),
+        ExprKind::Tuple(_) => Err(SyntaxError::new(
+            "only single target (not tuple) can be annotated",
+            target.span,
+        )),
+        ExprKind::List(_) => Err(SyntaxError::new(
+            "only single target (not list) can be annotated",
+            target.span,
+        )),
+        _ => Err(SyntaxError::new(
+            "illegal target for annotation",
+            target.span,
+        )),
     }
 }
 
 pub(crate) fn delete(targets: Vec<Expr>) -> Result<StmtKind, SyntaxError> {
-    let targets = targets.into_iter().map(|t| to_target(t, TargetCtx::Del)).collect::<Result<_, _>>()?;
+    let targets = targets
+        .into_iter()
+        .map(|t| to_target(t, TargetCtx::Del))
+        .collect::<Result<_, _>>()?;
     Ok(StmtKind::Delete(targets))
 }
 
@@ -220,7 +259,10 @@ pub(crate) fn parameters(items: Vec<ParamItem>) -> Result<Parameters, SyntaxErro
     let mut check_name = |param: &Param| -> Result<(), SyntaxError> {
         if names.contains(&param.name.name) {
             return Err(SyntaxError::new(
-                format!("duplicate argument '{}' in function definition", param.name.name),
+                format!(
+                    "duplicate argument '{}' in function definition",
+                    param.name.name
+                ),
                 param.name.span,
             ));
         }
@@ -229,7 +271,10 @@ pub(crate) fn parameters(items: Vec<ParamItem>) -> Result<Parameters, SyntaxErro
     };
     for item in items {
         if let Some(kwarg) = &p.kwarg {
-            return Err(SyntaxError::new("arguments cannot follow var-keyword argument", kwarg.name.span));
+            return Err(SyntaxError::new(
+                "arguments cannot follow var-keyword argument",
+                kwarg.name.span,
+            ));
         }
         match item {
             ParamItem::Plain(param) => {
@@ -256,7 +301,10 @@ pub(crate) fn parameters(items: Vec<ParamItem>) -> Result<Parameters, SyntaxErro
                     return Err(SyntaxError::new("/ must be ahead of *", span));
                 }
                 if p.args.is_empty() {
-                    return Err(SyntaxError::new("at least one argument must precede /", span));
+                    return Err(SyntaxError::new(
+                        "at least one argument must precede /",
+                        span,
+                    ));
                 }
                 seen_slash = true;
                 p.posonly = std::mem::take(&mut p.args);
@@ -305,7 +353,10 @@ pub(crate) fn check_args(args: &[Arg]) -> Result<(), SyntaxError> {
                 ))
             }
             Arg::Positional(_) if keyword => {
-                return Err(SyntaxError::new("positional argument follows keyword argument", arg_span(arg)))
+                return Err(SyntaxError::new(
+                    "positional argument follows keyword argument",
+                    arg_span(arg),
+                ))
             }
             Arg::Starred(_) if double_star => {
                 return Err(SyntaxError::new(
@@ -321,8 +372,11 @@ pub(crate) fn check_args(args: &[Arg]) -> Result<(), SyntaxError> {
     Ok(())
 }
 
+/// The bases and keywords of a class definition.
+type ClassArgs = (Vec<Expr>, Vec<(Ident, Expr)>);
+
 /// Splits `class A(B, *bs, metaclass=M)` into bases and keywords.
-pub(crate) fn class_args(args: Vec<Arg>) -> Result<(Vec<Expr>, Vec<(Ident, Expr)>), SyntaxError> {
+pub(crate) fn class_args(args: Vec<Arg>) -> Result<ClassArgs, SyntaxError> {
     check_args(&args)?;
     let mut bases = Vec::new();
     let mut keywords = Vec::new();
@@ -335,7 +389,10 @@ pub(crate) fn class_args(args: Vec<Arg>) -> Result<(Vec<Expr>, Vec<(Ident, Expr)
             }
             Arg::Keyword(name, e) => keywords.push((name, e)),
             Arg::DoubleStarred(e) => {
-                return Err(SyntaxError::new("gilsim does not support '**' in a class definition", e.span))
+                return Err(SyntaxError::new(
+                    "gilsim does not support '**' in a class definition",
+                    e.span,
+                ))
             }
         }
     }
@@ -343,10 +400,20 @@ pub(crate) fn class_args(args: Vec<Arg>) -> Result<(Vec<Expr>, Vec<(Ident, Expr)
 }
 
 /// Concatenates adjacent string literals: all plain → `Str`, all bytes → `Bytes`, any f-string → `FString`.
-pub(crate) fn strings(full: &str, parts: Vec<(u32, StrLit, u32)>, span: Span) -> Result<Expr, SyntaxError> {
-    let bytes = parts.iter().filter(|p| matches!(p.1, StrLit::Bytes(_))).count();
+pub(crate) fn strings(
+    full: &str,
+    parts: Vec<(u32, StrLit, u32)>,
+    span: Span,
+) -> Result<Expr, SyntaxError> {
+    let bytes = parts
+        .iter()
+        .filter(|p| matches!(p.1, StrLit::Bytes(_)))
+        .count();
     if bytes != 0 && bytes != parts.len() {
-        return Err(SyntaxError::new("cannot mix bytes and nonbytes literals", span));
+        return Err(SyntaxError::new(
+            "cannot mix bytes and nonbytes literals",
+            span,
+        ));
     }
     if bytes != 0 {
         let mut out = Vec::new();
@@ -370,7 +437,11 @@ pub(crate) fn strings(full: &str, parts: Vec<(u32, StrLit, u32)>, span: Span) ->
     for (_, p, _) in parts {
         match p {
             StrLit::Str(s) => push_literal(&mut out, s),
-            StrLit::FString { body_start, body_end, raw } => {
+            StrLit::FString {
+                body_start,
+                body_end,
+                raw,
+            } => {
                 for part in parse_fstring(full, body_start, body_end, raw)? {
                     match part {
                         FStringPart::Literal(s) => push_literal(&mut out, s),

@@ -11,7 +11,11 @@ use super::source::SourceFile;
 /// line `SyntaxError: <message>` for the first error, so stderr's last line matches CPython's.
 pub fn render_syntax_errors(src: &SourceFile, errors: &[SyntaxError], color: bool) -> String {
     let file = SimpleFile::new(src.name.as_str(), src.text.as_str());
-    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut buffer = if color {
+        Buffer::ansi()
+    } else {
+        Buffer::no_color()
+    };
     let config = term::Config::default();
     for error in errors {
         let len = src.text.len();
@@ -23,9 +27,11 @@ pub fn render_syntax_errors(src: &SourceFile, errors: &[SyntaxError], color: boo
         while !src.text.is_char_boundary(end) {
             end += 1;
         }
-        let label = Label::primary((), start..end).with_message(error.label.clone().unwrap_or_default());
-        let diagnostic =
-            Diagnostic::error().with_message(format!("{}: {}", error.kind, error.message)).with_labels(vec![label]);
+        let label =
+            Label::primary((), start..end).with_message(error.label.clone().unwrap_or_default());
+        let diagnostic = Diagnostic::error()
+            .with_message(format!("{}: {}", error.kind, error.message))
+            .with_labels(vec![label]);
         // Writing into an in-memory buffer only fails if the span is outside the file, which
         // the clamping above rules out; the final line below is written regardless.
         let _ = term::emit(&mut buffer, &config, &file, &diagnostic);

@@ -35,17 +35,28 @@ pub struct SyntaxError {
 impl SyntaxError {
     #[cold]
     pub(crate) fn new(message: impl Into<String>, span: Span) -> SyntaxError {
-        SyntaxError { kind: SyntaxErrorKind::SyntaxError, message: message.into(), span, label: None }
+        SyntaxError {
+            kind: SyntaxErrorKind::SyntaxError,
+            message: message.into(),
+            span,
+            label: None,
+        }
     }
 
     #[cold]
     pub(crate) fn indentation(message: impl Into<String>, span: Span) -> SyntaxError {
-        SyntaxError { kind: SyntaxErrorKind::IndentationError, ..SyntaxError::new(message, span) }
+        SyntaxError {
+            kind: SyntaxErrorKind::IndentationError,
+            ..SyntaxError::new(message, span)
+        }
     }
 
     #[cold]
     pub(crate) fn tab(message: impl Into<String>, span: Span) -> SyntaxError {
-        SyntaxError { kind: SyntaxErrorKind::TabError, ..SyntaxError::new(message, span) }
+        SyntaxError {
+            kind: SyntaxErrorKind::TabError,
+            ..SyntaxError::new(message, span)
+        }
     }
 
     pub(crate) fn with_label(mut self, label: impl Into<String>) -> SyntaxError {

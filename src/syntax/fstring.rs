@@ -16,8 +16,18 @@ use super::strings::{decode_body, Prefix};
 const MAX_SPEC_NESTING: u32 = 2;
 
 /// Parses the body `full[start..end]` of an f-string.
-pub(crate) fn parse_fstring(full: &str, start: u32, end: u32, raw: bool) -> Result<Vec<FStringPart>, SyntaxError> {
-    let mut p = FStringParser { full, pos: start as usize, end: end as usize, raw };
+pub(crate) fn parse_fstring(
+    full: &str,
+    start: u32,
+    end: u32,
+    raw: bool,
+) -> Result<Vec<FStringPart>, SyntaxError> {
+    let mut p = FStringParser {
+        full,
+        pos: start as usize,
+        end: end as usize,
+        raw,
+    };
     p.parts(0)
 }
 
@@ -42,11 +52,20 @@ impl FStringParser<'_> {
         (self.pos + i < self.end).then(|| self.full.as_bytes()[self.pos + i])
     }
 
-    fn literal(&self, from: usize, to: usize, out: &mut Vec<FStringPart>) -> Result<(), SyntaxError> {
+    fn literal(
+        &self,
+        from: usize,
+        to: usize,
+        out: &mut Vec<FStringPart>,
+    ) -> Result<(), SyntaxError> {
         if from == to {
             return Ok(());
         }
-        let prefix = Prefix { raw: self.raw, bytes: false, fstring: true };
+        let prefix = Prefix {
+            raw: self.raw,
+            bytes: false,
+            fstring: true,
+        };
         let text = decode_body(&self.full[from..to], prefix, from as u32)?.into_string();
         push_literal(out, text);
         Ok(())
@@ -133,7 +152,12 @@ impl FStringParser<'_> {
             let c = self.full[self.pos + 1..self.end].chars().next();
             match c {
                 Some(c @ ('r' | 's' | 'a')) => conversion = Some(c),
-                _ => return Err(err("invalid conversion character: expected 's', 'r', or 'a'", self.pos)),
+                _ => {
+                    return Err(err(
+                        "invalid conversion character: expected 's', 'r', or 'a'",
+                        self.pos,
+                    ))
+                }
             }
             self.pos += 2;
         }
@@ -150,7 +174,12 @@ impl FStringParser<'_> {
         if debug_text.is_some() && conversion.is_none() && spec.is_none() {
             conversion = Some('r');
         }
-        Ok(FStringField { expr, conversion, spec, debug_text })
+        Ok(FStringField {
+            expr,
+            conversion,
+            spec,
+            debug_text,
+        })
     }
 
     /// Skips a string literal inside a field expression (`self.pos` on its opening quote,
@@ -160,7 +189,9 @@ impl FStringParser<'_> {
         let triple = self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote);
         self.pos += if triple { 3 } else { 1 };
         while let Some(b) = self.peek() {
-            if b == quote && (!triple || (self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote))) {
+            if b == quote
+                && (!triple || (self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote)))
+            {
                 if triple {
                     self.pos += 2;
                 }

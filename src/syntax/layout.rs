@@ -28,10 +28,21 @@ pub(crate) enum Mode {
 }
 
 /// Lexes `text`, which starts at byte `base` of `full` (the whole file, for line numbers).
-pub(crate) fn lex(full: &str, base: u32, text: &str, mode: Mode) -> Result<Vec<Spanned>, SyntaxError> {
+pub(crate) fn lex(
+    full: &str,
+    base: u32,
+    text: &str,
+    mode: Mode,
+) -> Result<Vec<Spanned>, SyntaxError> {
     if let Some(at) = text.find('\0') {
         let at = base + at as u32;
-        return Err(SyntaxError::new("source code cannot contain null bytes", Span { start: at, end: at + 1 }));
+        return Err(SyntaxError::new(
+            "source code cannot contain null bytes",
+            Span {
+                start: at,
+                end: at + 1,
+            },
+        ));
     }
     let mut layout = Layout {
         full,
@@ -68,7 +79,10 @@ struct Layout<'a> {
 
 impl Layout<'_> {
     fn span(&self, range: std::ops::Range<usize>) -> Span {
-        Span::new(self.base as usize + range.start, self.base as usize + range.end)
+        Span::new(
+            self.base as usize + range.start,
+            self.base as usize + range.end,
+        )
     }
 
     fn run(&mut self) -> Result<(), SyntaxError> {
@@ -98,9 +112,11 @@ impl Layout<'_> {
             }
             self.line_tokens += 1;
             if self.line_tokens > MAX_LINE_TOKENS {
-                return Err(SyntaxError::new("line too complex", span).with_label(format!(
-                    "gilsim allows at most {MAX_LINE_TOKENS} tokens in one logical line"
-                )));
+                return Err(
+                    SyntaxError::new("line too complex", span).with_label(format!(
+                        "gilsim allows at most {MAX_LINE_TOKENS} tokens in one logical line"
+                    )),
+                );
             }
             let slice = &self.text[range.clone()];
             let tok = match raw {
@@ -160,7 +176,10 @@ impl Layout<'_> {
             }
             end += 1;
         }
-        let here = Span { start: token_start, end: token_start };
+        let here = Span {
+            start: token_start,
+            end: token_start,
+        };
         let (top_col, top_alt) = *self.indents.last().expect("root level is never popped");
         if col == top_col {
             if alt != top_alt {
@@ -171,7 +190,10 @@ impl Layout<'_> {
                 return Err(tab_error(here));
             }
             if self.indents.len() > MAX_INDENT_LEVELS {
-                return Err(SyntaxError::indentation("too many levels of indentation", here));
+                return Err(SyntaxError::indentation(
+                    "too many levels of indentation",
+                    here,
+                ));
             }
             self.indents.push((col, alt));
             let span = self.span(self.line_start..end);
@@ -220,7 +242,9 @@ impl Layout<'_> {
                             "closing parenthesis '{c}' does not match opening parenthesis '{open}' on line {open_line}"
                         )
                     } else {
-                        format!("closing parenthesis '{c}' does not match opening parenthesis '{open}'")
+                        format!(
+                            "closing parenthesis '{c}' does not match opening parenthesis '{open}'"
+                        )
                     };
                     return Err(SyntaxError::new(message, span));
                 }
@@ -233,16 +257,27 @@ impl Layout<'_> {
     /// Rejects `1abc`, `0x1g` and imaginary literals (CPython `verify_end_of_number`).
     fn check_number_end(&self, raw: Raw, end: usize, span: Span) -> Result<(), SyntaxError> {
         let rest = &self.text[end..];
-        let Some(c) = rest.chars().next() else { return Ok(()) };
+        let Some(c) = rest.chars().next() else {
+            return Ok(());
+        };
         if c == 'j' || c == 'J' {
-            return Err(SyntaxError::new("imaginary numbers are not supported by gilsim", span));
+            return Err(SyntaxError::new(
+                "imaginary numbers are not supported by gilsim",
+                span,
+            ));
         }
         if !(c.is_alphanumeric() || c == '_') {
             return Ok(());
         }
         // `1if x else 2` is (deprecated but) valid: a keyword may follow directly.
-        let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-        if ["and", "else", "for", "if", "in", "is", "not", "or"].iter().any(|k| word.starts_with(k)) {
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if ["and", "else", "for", "if", "in", "is", "not", "or"]
+            .iter()
+            .any(|k| word.starts_with(k))
+        {
             return Ok(());
         }
         let slice = &self.text[end - (span.end - span.start) as usize..end];
@@ -253,14 +288,23 @@ impl Layout<'_> {
             _ => "decimal",
         };
         let at = span.end;
-        Err(SyntaxError::new(format!("invalid {what} literal"), Span { start: at - 1, end: at + 1 }))
+        Err(SyntaxError::new(
+            format!("invalid {what} literal"),
+            Span {
+                start: at - 1,
+                end: at + 1,
+            },
+        ))
     }
 
     #[cold]
     fn lex_error(&self, err: LexError, range: std::ops::Range<usize>) -> SyntaxError {
         let span = self.span(range.clone());
         match err {
-            LexError::Unterminated { triple, detected_at } => {
+            LexError::Unterminated {
+                triple,
+                detected_at,
+            } => {
                 let detected = (range.start + detected_at).min(self.text.len());
                 // The end of the file is "on" the last line, not after its final newline.
                 let detected = if detected == self.text.len() && self.text.ends_with('\n') {
@@ -269,12 +313,22 @@ impl Layout<'_> {
                     detected
                 };
                 let line = line_at(self.full, self.base + detected as u32);
-                let what = if triple { "triple-quoted string literal" } else { "string literal" };
-                SyntaxError::new(format!("unterminated {what} (detected at line {line})"), span)
+                let what = if triple {
+                    "triple-quoted string literal"
+                } else {
+                    "string literal"
+                };
+                SyntaxError::new(
+                    format!("unterminated {what} (detected at line {line})"),
+                    span,
+                )
             }
             LexError::InvalidCharacter => {
                 let c = self.text[range.start..].chars().next().unwrap_or(' ');
-                let span = Span { start: span.start, end: span.start + c.len_utf8() as u32 };
+                let span = Span {
+                    start: span.start,
+                    end: span.start + c.len_utf8() as u32,
+                };
                 let message = if c == '\\' {
                     "unexpected character after line continuation character".to_string()
                 } else if c.is_ascii_graphic() {
@@ -299,13 +353,19 @@ fn tab_error(span: Span) -> SyntaxError {
 #[cold]
 pub(crate) fn line_at(full: &str, offset: u32) -> usize {
     let end = (offset as usize).min(full.len());
-    full.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    full.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn number(raw: Raw, slice: &str, span: Span) -> Result<Constant, SyntaxError> {
     let digits: String = slice.chars().filter(|&c| c != '_').collect();
     match raw {
-        Raw::Float => Ok(Constant::Float(digits.parse().expect("float regex matches Rust syntax"))),
+        Raw::Float => Ok(Constant::Float(
+            digits.parse().expect("float regex matches Rust syntax"),
+        )),
         Raw::DecInt => {
             if digits.len() > 1 && digits.starts_with('0') && digits.bytes().any(|b| b != b'0') {
                 return Err(SyntaxError::new(
@@ -313,7 +373,7 @@ fn number(raw: Raw, slice: &str, span: Span) -> Result<Constant, SyntaxError> {
                     span,
                 ));
             }
-            Ok(int_constant(&digits, 10))
+            int_constant(&digits, 10).ok_or_else(|| invalid_number(span))
         }
         _ => {
             let radix = match digits.as_bytes()[1] {
@@ -321,16 +381,24 @@ fn number(raw: Raw, slice: &str, span: Span) -> Result<Constant, SyntaxError> {
                 b'o' | b'O' => 8,
                 _ => 2,
             };
-            Ok(int_constant(&digits[2..], radix))
+            int_constant(&digits[2..], radix).ok_or_else(|| invalid_number(span))
         }
     }
 }
 
-fn int_constant(digits: &str, radix: u32) -> Constant {
+/// Logos can hand back a number token that stopped inside a longer failed match (`1e{`):
+/// such text is reported, never trusted.
+#[cold]
+fn invalid_number(span: Span) -> SyntaxError {
+    SyntaxError::new("invalid decimal literal", span)
+}
+
+fn int_constant(digits: &str, radix: u32) -> Option<Constant> {
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
+    }
     match i64::from_str_radix(digits, radix) {
-        Ok(v) => Constant::Int(v),
-        Err(_) => Constant::BigInt(
-            BigInt::parse_bytes(digits.as_bytes(), radix).expect("regex guarantees valid digits"),
-        ),
+        Ok(v) => Some(Constant::Int(v)),
+        Err(_) => BigInt::parse_bytes(digits.as_bytes(), radix).map(Constant::BigInt),
     }
 }

@@ -47,9 +47,11 @@ pub(crate) fn check_depth(module: &Module) -> Result<(), SyntaxError> {
             }
             Node::Expr(e) => {
                 if depth > MAX_EXPR_DEPTH {
-                    return Err(SyntaxError::new("too complex expression", e.span).with_label(format!(
-                        "gilsim allows expressions nested at most {MAX_EXPR_DEPTH} deep"
-                    )));
+                    return Err(
+                        SyntaxError::new("too complex expression", e.span).with_label(format!(
+                            "gilsim allows expressions nested at most {MAX_EXPR_DEPTH} deep"
+                        )),
+                    );
                 }
                 expr_children(e, &mut exprs, &mut stmts);
                 stack.extend(exprs.drain(..).map(|c| (Node::Expr(c), depth + 1)));
@@ -67,7 +69,11 @@ fn stmt_children<'a>(s: &'a Stmt, stmts: &mut Vec<&'a Stmt>, exprs: &mut Vec<&'a
             exprs.push(value);
         }
         StmtKind::AugAssign { target, value, .. } => exprs.extend([target, value]),
-        StmtKind::AnnAssign { target, annotation, value } => {
+        StmtKind::AnnAssign {
+            target,
+            annotation,
+            value,
+        } => {
             exprs.extend([target, annotation]);
             exprs.extend(value);
         }
@@ -75,26 +81,51 @@ fn stmt_children<'a>(s: &'a Stmt, stmts: &mut Vec<&'a Stmt>, exprs: &mut Vec<&'a
             exprs.push(test);
             stmts.extend(body.iter().chain(orelse));
         }
-        StmtKind::For { target, iter, body, orelse } => {
+        StmtKind::For {
+            target,
+            iter,
+            body,
+            orelse,
+        } => {
             exprs.extend([target, iter]);
             stmts.extend(body.iter().chain(orelse));
         }
         StmtKind::Break | StmtKind::Continue | StmtKind::Pass => {}
-        StmtKind::Global(_) | StmtKind::Nonlocal(_) | StmtKind::Import(_) | StmtKind::ImportFrom { .. } => {}
+        StmtKind::Global(_)
+        | StmtKind::Nonlocal(_)
+        | StmtKind::Import(_)
+        | StmtKind::ImportFrom { .. } => {}
         StmtKind::Return(e) => exprs.extend(e),
-        StmtKind::FunctionDef { params, body, decorators, returns, .. } => {
+        StmtKind::FunctionDef {
+            params,
+            body,
+            decorators,
+            returns,
+            ..
+        } => {
             params_children(params, exprs);
             exprs.extend(decorators);
             exprs.extend(returns);
             stmts.extend(body);
         }
-        StmtKind::ClassDef { bases, keywords, body, decorators, .. } => {
+        StmtKind::ClassDef {
+            bases,
+            keywords,
+            body,
+            decorators,
+            ..
+        } => {
             exprs.extend(bases);
             exprs.extend(keywords.iter().map(|k| &k.1));
             exprs.extend(decorators);
             stmts.extend(body);
         }
-        StmtKind::Try { body, handlers, orelse, finalbody } => {
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
             stmts.extend(body.iter().chain(orelse).chain(finalbody));
             for h in handlers {
                 exprs.extend(&h.typ);
@@ -121,7 +152,13 @@ fn stmt_children<'a>(s: &'a Stmt, stmts: &mut Vec<&'a Stmt>, exprs: &mut Vec<&'a
 }
 
 fn params_children<'a>(p: &'a Parameters, exprs: &mut Vec<&'a Expr>) {
-    let all = p.posonly.iter().chain(&p.args).chain(&p.vararg).chain(&p.kwonly).chain(&p.kwarg);
+    let all = p
+        .posonly
+        .iter()
+        .chain(&p.args)
+        .chain(&p.vararg)
+        .chain(&p.kwonly)
+        .chain(&p.kwarg);
     for param in all {
         exprs.extend(&param.annotation);
         exprs.extend(&param.default);
@@ -162,9 +199,10 @@ fn expr_children<'a>(e: &'a Expr, exprs: &mut Vec<&'a Expr>, _stmts: &mut Vec<&'
             exprs.push(func);
             for arg in args {
                 match arg {
-                    Arg::Positional(e) | Arg::Starred(e) | Arg::DoubleStarred(e) | Arg::Keyword(_, e) => {
-                        exprs.push(e)
-                    }
+                    Arg::Positional(e)
+                    | Arg::Starred(e)
+                    | Arg::DoubleStarred(e)
+                    | Arg::Keyword(_, e) => exprs.push(e),
                 }
             }
         }
@@ -177,7 +215,9 @@ fn expr_children<'a>(e: &'a Expr, exprs: &mut Vec<&'a Expr>, _stmts: &mut Vec<&'
         }
         ExprKind::Starred(v) | ExprKind::YieldFrom(v) | ExprKind::Await(v) => exprs.push(v),
         ExprKind::Yield(v) => exprs.extend(v.as_deref()),
-        ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Set(items) => exprs.extend(items),
+        ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Set(items) => {
+            exprs.extend(items)
+        }
         ExprKind::Dict(items) => {
             for item in items {
                 match item {
@@ -192,7 +232,11 @@ fn expr_children<'a>(e: &'a Expr, exprs: &mut Vec<&'a Expr>, _stmts: &mut Vec<&'
             exprs.push(elt);
             comp_children(generators, exprs);
         }
-        ExprKind::DictComp { key, value, generators } => {
+        ExprKind::DictComp {
+            key,
+            value,
+            generators,
+        } => {
             exprs.extend([&**key, &**value]);
             comp_children(generators, exprs);
         }
@@ -228,7 +272,13 @@ pub(crate) fn dismantle(module: Module) {
 }
 
 fn take_params(p: &mut Parameters, out: &mut Vec<Expr>) {
-    let all = p.posonly.iter_mut().chain(&mut p.args).chain(&mut p.vararg).chain(&mut p.kwonly).chain(&mut p.kwarg);
+    let all = p
+        .posonly
+        .iter_mut()
+        .chain(&mut p.args)
+        .chain(&mut p.vararg)
+        .chain(&mut p.kwonly)
+        .chain(&mut p.kwarg);
     for param in all {
         out.extend(param.annotation.take());
         out.extend(param.default.take());
@@ -237,23 +287,42 @@ fn take_params(p: &mut Parameters, out: &mut Vec<Expr>) {
 
 fn take_stmt_children(s: &mut Stmt, stmts: &mut Vec<Stmt>, exprs: &mut Vec<Expr>) {
     match &mut s.kind {
-        StmtKind::FunctionDef { params, body, decorators, returns, .. } => {
+        StmtKind::FunctionDef {
+            params,
+            body,
+            decorators,
+            returns,
+            ..
+        } => {
             take_params(params, exprs);
             exprs.append(decorators);
             exprs.extend(returns.take());
             stmts.append(body);
         }
-        StmtKind::ClassDef { bases, keywords, body, decorators, .. } => {
+        StmtKind::ClassDef {
+            bases,
+            keywords,
+            body,
+            decorators,
+            ..
+        } => {
             exprs.append(bases);
             exprs.extend(keywords.drain(..).map(|k| k.1));
             exprs.append(decorators);
             stmts.append(body);
         }
-        StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
+        StmtKind::If { body, orelse, .. }
+        | StmtKind::While { body, orelse, .. }
+        | StmtKind::For { body, orelse, .. } => {
             stmts.append(body);
             stmts.append(orelse);
         }
-        StmtKind::Try { body, handlers, orelse, finalbody } => {
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
             stmts.append(body);
             stmts.append(orelse);
             stmts.append(finalbody);
@@ -273,7 +342,11 @@ fn take_stmt_children(s: &mut Stmt, stmts: &mut Vec<Stmt>, exprs: &mut Vec<Expr>
             exprs.push(value);
         }
         StmtKind::AugAssign { target, value, .. } => exprs.extend([target, value]),
-        StmtKind::AnnAssign { target, annotation, value } => {
+        StmtKind::AnnAssign {
+            target,
+            annotation,
+            value,
+        } => {
             exprs.extend([target, annotation]);
             exprs.extend(value);
         }
@@ -324,7 +397,9 @@ fn take_expr_children(e: &mut Expr, out: &mut Vec<Expr>) {
             out.push(take(left));
             out.extend(ops.drain(..).map(|o| o.1));
         }
-        ExprKind::IfExp { test, body, orelse } => out.extend([take(test), take(body), take(orelse)]),
+        ExprKind::IfExp { test, body, orelse } => {
+            out.extend([take(test), take(body), take(orelse)])
+        }
         ExprKind::Lambda { params, body } => {
             take_params(params, out);
             out.push(take(body));
@@ -334,7 +409,10 @@ fn take_expr_children(e: &mut Expr, out: &mut Vec<Expr>) {
             out.push(take(func));
             for arg in args.drain(..) {
                 match arg {
-                    Arg::Positional(e) | Arg::Starred(e) | Arg::DoubleStarred(e) | Arg::Keyword(_, e) => out.push(e),
+                    Arg::Positional(e)
+                    | Arg::Starred(e)
+                    | Arg::DoubleStarred(e)
+                    | Arg::Keyword(_, e) => out.push(e),
                 }
             }
         }
@@ -362,7 +440,11 @@ fn take_expr_children(e: &mut Expr, out: &mut Vec<Expr>) {
             out.push(take(elt));
             take_comps(generators, out);
         }
-        ExprKind::DictComp { key, value, generators } => {
+        ExprKind::DictComp {
+            key,
+            value,
+            generators,
+        } => {
             out.extend([take(key), take(value)]);
             take_comps(generators, out);
         }

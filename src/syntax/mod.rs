@@ -39,5 +39,8 @@ pub fn parse_module(src: &SourceFile) -> Result<Module, Vec<SyntaxError>> {
 /// The tokens of a file after layout (NEWLINE, INDENT, DEDENT included), with their spans.
 pub fn tokenize(src: &SourceFile) -> Result<Vec<(Tok, Span)>, SyntaxError> {
     let tokens = layout::lex(&src.text, 0, &src.text, layout::Mode::File)?;
-    Ok(tokens.into_iter().map(|(l, t, r)| (t, Span { start: l, end: r })).collect())
+    Ok(tokens
+        .into_iter()
+        .map(|(l, t, r)| (t, Span { start: l, end: r }))
+        .collect())
 }

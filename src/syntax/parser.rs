@@ -16,9 +16,13 @@ lalrpop_util::lalrpop_mod!(
 
 /// Parses a whole file's tokens. Several errors may come back (statement-level recovery).
 pub(crate) fn parse_tokens(full: &str, tokens: Vec<Spanned>) -> Result<Module, Vec<SyntaxError>> {
-    let context: Vec<(u32, Tok)> = tokens.iter().map(|(l, t, _)| (*l, layout_only(t))).collect();
+    let context: Vec<(u32, Tok)> = tokens
+        .iter()
+        .map(|(l, t, _)| (*l, layout_only(t)))
+        .collect();
     let mut recovered: Vec<ErrorRecovery<u32, Tok, SyntaxError>> = Vec::new();
-    let result = python_grammar::ModuleParser::new().parse(&mut recovered, full, tokens.into_iter().map(Ok));
+    let result =
+        python_grammar::ModuleParser::new().parse(&mut recovered, full, tokens.into_iter().map(Ok));
     let mut raw: Vec<_> = recovered.into_iter().map(|r| r.error).collect();
     let module = match result {
         Ok(module) => Some(module),
@@ -31,7 +35,13 @@ pub(crate) fn parse_tokens(full: &str, tokens: Vec<Spanned>) -> Result<Module, V
     // recovery skipped the header that opened the block), so only the first one counts.
     let mut errors: Vec<SyntaxError> = Vec::new();
     for e in raw {
-        let echo = matches!(&e, ParseError::UnrecognizedToken { token: (_, Tok::Indent | Tok::Dedent, _), .. });
+        let echo = matches!(
+            &e,
+            ParseError::UnrecognizedToken {
+                token: (_, Tok::Indent | Tok::Dedent, _),
+                ..
+            }
+        );
         if echo && !errors.is_empty() {
             continue;
         }
@@ -50,7 +60,10 @@ pub(crate) fn parse_tokens(full: &str, tokens: Vec<Spanned>) -> Result<Module, V
 /// Parses the expression of an f-string field; `text` starts at byte `base` of `full`.
 pub(crate) fn parse_embedded(full: &str, base: u32, text: &str) -> Result<Expr, SyntaxError> {
     let tokens = lex(full, base, text, Mode::Embedded)?;
-    let context: Vec<(u32, Tok)> = tokens.iter().map(|(l, t, _)| (*l, layout_only(t))).collect();
+    let context: Vec<(u32, Tok)> = tokens
+        .iter()
+        .map(|(l, t, _)| (*l, layout_only(t)))
+        .collect();
     let mut recovered = Vec::new();
     let end = base + text.len() as u32;
     python_grammar::FieldExprParser::new()
@@ -81,19 +94,34 @@ fn layout_only(t: &Tok) -> Tok {
 fn convert(e: ParseError<u32, Tok, SyntaxError>, tokens: &[(u32, Tok)], full: &str) -> SyntaxError {
     match e {
         ParseError::User { error } => error,
-        ParseError::InvalidToken { location } => {
-            SyntaxError::new("invalid syntax", Span { start: location, end: location })
-        }
+        ParseError::InvalidToken { location } => SyntaxError::new(
+            "invalid syntax",
+            Span {
+                start: location,
+                end: location,
+            },
+        ),
         ParseError::UnrecognizedEof { location, expected } => {
-            let span = Span { start: location, end: location };
+            let span = Span {
+                start: location,
+                end: location,
+            };
             if expects_indent(&expected) {
                 return missing_block(tokens, tokens.len(), span, full);
             }
-            SyntaxError::new("invalid syntax", span).with_label(expected_label("end of file", &expected))
+            SyntaxError::new("invalid syntax", span)
+                .with_label(expected_label("end of file", &expected))
         }
-        ParseError::UnrecognizedToken { token: (l, tok, r), expected } => {
+        ParseError::UnrecognizedToken {
+            token: (l, tok, r),
+            expected,
+        } => {
             // An end of line is shown as a caret at the line's end, not across two lines.
-            let span = if tok == Tok::Newline { Span { start: l, end: l } } else { Span { start: l, end: r } };
+            let span = if tok == Tok::Newline {
+                Span { start: l, end: l }
+            } else {
+                Span { start: l, end: r }
+            };
             if tok == Tok::Indent {
                 // Point at the statement, not at the whitespace before it.
                 return SyntaxError::indentation("unexpected indent", Span { start: r, end: r });
@@ -105,10 +133,13 @@ fn convert(e: ParseError<u32, Tok, SyntaxError>, tokens: &[(u32, Tok)], full: &s
             if tok == Tok::Newline && expected.iter().any(|t| t == "\":\"") {
                 return SyntaxError::new("expected ':'", span);
             }
-            SyntaxError::new("invalid syntax", span).with_label(expected_label(&tok.to_string(), &expected))
+            SyntaxError::new("invalid syntax", span)
+                .with_label(expected_label(&tok.to_string(), &expected))
         }
-        ParseError::ExtraToken { token: (l, tok, r) } => SyntaxError::new("invalid syntax", Span { start: l, end: r })
-            .with_label(format!("unexpected {tok} here")),
+        ParseError::ExtraToken { token: (l, tok, r) } => {
+            SyntaxError::new("invalid syntax", Span { start: l, end: r })
+                .with_label(format!("unexpected {tok} here"))
+        }
     }
 }
 
@@ -126,7 +157,10 @@ fn expected_label(found: &str, expected: &[String]) -> String {
     if names.len() == 1 {
         format!("unexpected {found} here, expected {}", names[0])
     } else {
-        format!("unexpected {found} here, expected one of {}", names.join(", "))
+        format!(
+            "unexpected {found} here, expected one of {}",
+            names.join(", ")
+        )
     }
 }
 
@@ -140,7 +174,12 @@ fn missing_block(tokens: &[(u32, Tok)], index: usize, span: Span, full: &str) ->
         i -= 1;
     }
     let mut start = i;
-    while start > 0 && !matches!(tokens[start - 1].1, Tok::Newline | Tok::Indent | Tok::Dedent) {
+    while start > 0
+        && !matches!(
+            tokens[start - 1].1,
+            Tok::Newline | Tok::Indent | Tok::Dedent
+        )
+    {
         start -= 1;
     }
     let header = tokens[start..i].iter().find_map(|(at, t)| match t {
@@ -151,8 +190,12 @@ fn missing_block(tokens: &[(u32, Tok)], index: usize, span: Span, full: &str) ->
         Some((at, k)) => {
             let line = line_at(full, at);
             match k {
-                "def" | "async" => format!("expected an indented block after function definition on line {line}"),
-                "class" => format!("expected an indented block after class definition on line {line}"),
+                "def" | "async" => {
+                    format!("expected an indented block after function definition on line {line}")
+                }
+                "class" => {
+                    format!("expected an indented block after class definition on line {line}")
+                }
                 k => format!("expected an indented block after '{k}' statement on line {line}"),
             }
         }

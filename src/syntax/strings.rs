@@ -26,7 +26,11 @@ pub(crate) fn decode_literal(text: &str, start: u32) -> Result<StrLit, SyntaxErr
         }
     }
     let q = &text[quote_at..];
-    let quote_len = if q.len() >= 6 && (q.starts_with("'''") || q.starts_with("\"\"\"")) { 3 } else { 1 };
+    let quote_len = if q.len() >= 6 && (q.starts_with("'''") || q.starts_with("\"\"\"")) {
+        3
+    } else {
+        1
+    };
     let body_start = quote_at + quote_len;
     let body_end = text.len() - quote_len;
     let body = &text[body_start..body_end];
@@ -43,10 +47,14 @@ pub(crate) fn decode_literal(text: &str, start: u32) -> Result<StrLit, SyntaxErr
             let at = body_offset + i as u32;
             return Err(SyntaxError::new(
                 "bytes can only contain ASCII literal characters",
-                Span { start: at, end: at + 1 },
+                Span {
+                    start: at,
+                    end: at + 1,
+                },
             ));
         }
-        return decode_body(body, prefix, body_offset).map(|s| StrLit::Bytes(s.into_bytes_lossless()));
+        return decode_body(body, prefix, body_offset)
+            .map(|s| StrLit::Bytes(s.into_bytes_lossless()));
     }
     decode_body(body, prefix, body_offset).map(|s| StrLit::Str(s.into_string()))
 }
@@ -147,7 +155,10 @@ pub(crate) fn decode_body(body: &str, prefix: Prefix, offset: u32) -> Result<Dec
                 let at = offset + i as u32;
                 return Err(SyntaxError::new(
                     "\\N{...} escapes are not supported by gilsim",
-                    Span { start: at, end: at + 2 },
+                    Span {
+                        start: at,
+                        end: at + 2,
+                    },
                 ));
             }
             other => {
@@ -161,8 +172,18 @@ pub(crate) fn decode_body(body: &str, prefix: Prefix, offset: u32) -> Result<Dec
 }
 
 #[cold]
-fn escape_error(prefix: Prefix, e: char, i: usize, end: usize, offset: u32, what: &str) -> SyntaxError {
-    let span = Span { start: offset + i as u32, end: offset + end as u32 };
+fn escape_error(
+    prefix: Prefix,
+    e: char,
+    i: usize,
+    end: usize,
+    offset: u32,
+    what: &str,
+) -> SyntaxError {
+    let span = Span {
+        start: offset + i as u32,
+        end: offset + end as u32,
+    };
     let message = if prefix.bytes {
         format!("(value error) invalid \\x escape at position {i}")
     } else {
@@ -171,8 +192,16 @@ fn escape_error(prefix: Prefix, e: char, i: usize, end: usize, offset: u32, what
             'u' => "\\uXXXX",
             _ => "\\UXXXXXXXX",
         };
-        let what = if what == "illegal" { "illegal Unicode character" } else { "truncated" };
-        let msg = if what == "truncated" { format!("truncated {form} escape") } else { what.to_string() };
+        let what = if what == "illegal" {
+            "illegal Unicode character"
+        } else {
+            "truncated"
+        };
+        let msg = if what == "truncated" {
+            format!("truncated {form} escape")
+        } else {
+            what.to_string()
+        };
         format!(
             "(unicode error) 'unicodeescape' codec can't decode bytes in position {}-{}: {msg}",
             i,
