@@ -511,7 +511,7 @@ impl<'a> Compiler<'a> {
             let saved = self.set_span(h.span);
             let mut next = None;
             if let Some(t) = &h.typ {
-                self.emit(Op::DupTop);
+                // CheckExcMatch peeks at the exception below the type.
                 self.expr(t)?;
                 self.emit(Op::CheckExcMatch);
                 next = Some(self.emit(Op::PopJumpIfFalse(0)));

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod format;
 pub mod import;
 pub mod frame;
+pub mod generator;
 pub mod interp;
 pub mod iter;
 pub mod module;

@@ -100,6 +100,11 @@ impl Vm {
         }
     }
 
+    /// Starts unwinding `err` from the current frame (used by `generator.throw`).
+    pub(super) fn unwind_from_here(&mut self, err: PyErr) -> PyResult<()> {
+        self.unwind(err)
+    }
+
     /// A generator frame suspends: store it back into its generator.
     fn suspend_generator(&mut self, value: Value) -> Option<RunExit> {
         let mut frame = self.frames.pop().expect("generator frame");
@@ -756,7 +761,6 @@ impl Vm {
                             match self.take_generator_frame(&gen, Value::None)? {
                                 Some(mut gf) => {
                                     gf.kind = FrameKind::GenForIter { exit: target };
-                                    gf.generator = Some(gen);
                                     self.push_frame(*gf)?;
                                 }
                                 None => {
@@ -977,7 +981,6 @@ impl Vm {
                             match self.take_generator_frame(&g, sent)? {
                                 Some(mut gf) => {
                                     gf.kind = FrameKind::GenYieldFrom;
-                                    gf.generator = Some(g);
                                     self.push_frame(*gf)?;
                                 }
                                 None => {

@@ -130,17 +130,22 @@ impl Vm {
     /// Returns `Ok(Some(v))` for a yielded value, `Ok(None)` when it returned (and the
     /// return value through `returned`).
     pub fn resume_generator(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<GenStep> {
-        let mut frame = self.take_generator_frame(gen, sent)?;
-        let Some(mut f) = frame.take() else {
+        let Some(mut f) = self.take_generator_frame(gen, sent)? else {
             return Ok(GenStep::Return(Value::None));
         };
         f.kind = FrameKind::GenBoundary;
-        self.enter_native()?;
+        if let Err(e) = self.enter_native() {
+            let mut st = gen.state.lock();
+            st.running = false;
+            st.frame = Some(f);
+            return Err(e);
+        }
         let r = match self.push_frame(*f) {
             Ok(()) => self.run(),
             Err(e) => {
-                gen.state.lock().running = false;
-                gen.state.lock().finished = true;
+                let mut st = gen.state.lock();
+                st.running = false;
+                st.finished = true;
                 Err(e)
             }
         };
@@ -171,6 +176,7 @@ impl Vm {
             return Err(super::errors::type_error("can't send non-None value to a just-started generator"));
         }
         st.running = true;
+        f.generator = Some(gen.clone());
         Ok(Some(f))
     }
 
