@@ -13,7 +13,11 @@ use gilsim::driver::{self, RunOptions};
 const INTERPRETER_STACK: usize = 1 << 30;
 
 #[derive(Parser)]
-#[command(name = "gilsim", version, about = "Run Python programs on real OS threads behind a modelled GIL")]
+#[command(
+    name = "gilsim",
+    version,
+    about = "Run Python programs on real OS threads behind a modelled GIL"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

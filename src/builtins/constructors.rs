@@ -8,7 +8,12 @@ use crate::vm::value::Value;
 use crate::vm::vm::Vm;
 use crate::vm::PyResult;
 
-pub fn construct(vm: &mut Vm, class: &Arc<Class>, kind: BuiltinType, args: Args<'_>) -> PyResult<Value> {
+pub fn construct(
+    vm: &mut Vm,
+    class: &Arc<Class>,
+    kind: BuiltinType,
+    args: Args<'_>,
+) -> PyResult<Value> {
     match kind {
         BuiltinType::Str => match args.pos {
             [] => Ok(Value::str("")),
@@ -21,6 +26,9 @@ pub fn construct(vm: &mut Vm, class: &Arc<Class>, kind: BuiltinType, args: Args<
             _ => Err(type_error("list expected at most 1 argument")),
         },
         BuiltinType::Super => vm.explicit_super(args),
-        _ => Err(type_error(format!("cannot create '{}' instances", class.name))),
+        _ => Err(type_error(format!(
+            "cannot create '{}' instances",
+            class.name
+        ))),
     }
 }

@@ -17,7 +17,10 @@ pub fn type_methods(kind: BuiltinType) -> Vec<(&'static str, Value)> {
 }
 
 /// `object.__init__`: accepts and ignores its arguments (the instance already exists).
-pub static OBJECT_INIT: BuiltinFunction = BuiltinFunction { name: "__init__", func: object_init };
+pub static OBJECT_INIT: BuiltinFunction = BuiltinFunction {
+    name: "__init__",
+    func: object_init,
+};
 fn object_init(_vm: &mut Vm, _args: Args<'_>) -> PyResult<Value> {
     Ok(Value::None)
 }

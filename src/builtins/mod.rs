@@ -61,7 +61,12 @@ pub fn lookup_builtin(name: &str) -> Option<Value> {
 }
 
 /// Calling a built-in type: `int(x)`, `list(it)`, `dict(a=1)`…
-pub fn construct(vm: &mut Vm, class: &Arc<Class>, kind: BuiltinType, args: Args<'_>) -> PyResult<Value> {
+pub fn construct(
+    vm: &mut Vm,
+    class: &Arc<Class>,
+    kind: BuiltinType,
+    args: Args<'_>,
+) -> PyResult<Value> {
     constructors::construct(vm, class, kind, args)
 }
 

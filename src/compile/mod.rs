@@ -26,7 +26,10 @@ pub struct CompileError {
 
 impl CompileError {
     pub fn new(message: impl Into<String>, span: Span) -> CompileError {
-        CompileError { message: message.into(), span }
+        CompileError {
+            message: message.into(),
+            span,
+        }
     }
 }
 
@@ -37,11 +40,22 @@ pub struct CompiledModule {
     pub global_names: Arc<Vec<Arc<str>>>,
 }
 
-pub fn compile_module(module: &Module, source: &Arc<SourceFile>) -> Result<CompiledModule, CompileError> {
+pub fn compile_module(
+    module: &Module,
+    source: &Arc<SourceFile>,
+) -> Result<CompiledModule, CompileError> {
     let table = symtable::analyze(module)?;
-    let global_names: Vec<Arc<str>> = table.global_names.iter().map(|s| Arc::from(s.as_str())).collect();
+    let global_names: Vec<Arc<str>> = table
+        .global_names
+        .iter()
+        .map(|s| Arc::from(s.as_str()))
+        .collect();
     let mut c = Compiler {
-        global_index: global_names.iter().enumerate().map(|(i, n)| (n.to_string(), i as u32)).collect(),
+        global_index: global_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), i as u32))
+            .collect(),
         global_names,
         table: &table,
         source: source.clone(),
@@ -53,23 +67,36 @@ pub fn compile_module(module: &Module, source: &Arc<SourceFile>) -> Result<Compi
     c.body_with_docstring(&module.body)?;
     c.emit_return_none();
     let code = c.pop_unit();
-    Ok(CompiledModule { code, global_names: Arc::new(c.global_names) })
+    Ok(CompiledModule {
+        code,
+        global_names: Arc::new(c.global_names),
+    })
 }
 
 /// Where `break`, `continue` and `return` must clean up on their way out.
 #[derive(Clone)]
 enum FBlock<'a> {
     /// A `for` loop keeps its iterator on the stack.
-    ForLoop { start: usize, breaks: Vec<usize> },
-    WhileLoop { start: usize, breaks: Vec<usize> },
+    ForLoop {
+        start: usize,
+        breaks: Vec<usize>,
+    },
+    WhileLoop {
+        start: usize,
+        breaks: Vec<usize>,
+    },
     /// Inside `try:` of a try/except: one handler block is pushed.
     TryBody,
     /// Inside `try:` of a try/finally: leaving runs the finally body.
-    FinallyTry { body: &'a [Stmt] },
+    FinallyTry {
+        body: &'a [Stmt],
+    },
     /// Running the finally body on the exception path: the exception is on the stack.
     FinallyOnException,
     /// Inside an `except` clause.
-    Handler { name: Option<String> },
+    Handler {
+        name: Option<String>,
+    },
     /// Inside a `with` body: `__exit__` is on the stack.
     With,
 }
@@ -142,7 +169,10 @@ impl<'a> Compiler<'a> {
             varnames,
             fblocks: Vec::new(),
             span,
-            flags: CodeFlags { is_generator: s.is_generator, ..Default::default() },
+            flags: CodeFlags {
+                is_generator: s.is_generator,
+                ..Default::default()
+            },
             first_line,
             docstring: None,
             posonly_count: 0,
@@ -160,7 +190,10 @@ impl<'a> Compiler<'a> {
         let closure_sources = match self.units.last() {
             Some(parent) => {
                 let ps = &self.table.scopes[parent.scope];
-                s.freevars.iter().map(|v| ps.cell_index(v).unwrap_or(0)).collect()
+                s.freevars
+                    .iter()
+                    .map(|v| ps.cell_index(v).unwrap_or(0))
+                    .collect()
             }
             None => Vec::new(),
         };
@@ -169,7 +202,10 @@ impl<'a> Compiler<'a> {
             .iter()
             .enumerate()
             .filter_map(|(ci, name)| {
-                s.params.iter().position(|p| p == name).map(|pi| (ci as u32, pi as u32))
+                s.params
+                    .iter()
+                    .position(|p| p == name)
+                    .map(|pi| (ci as u32, pi as u32))
             })
             .collect();
         Arc::new(Code {
@@ -212,10 +248,6 @@ impl<'a> Compiler<'a> {
     fn patch_here(&mut self, at: usize) {
         let target = self.here() as u32;
         self.unit().ops[at].set_jump_target(target);
-    }
-
-    fn patch_to(&mut self, at: usize, target: usize) {
-        self.unit().ops[at].set_jump_target(target as u32);
     }
 
     fn set_span(&mut self, span: Span) -> Span {
@@ -283,7 +315,9 @@ impl<'a> Compiler<'a> {
     fn load_name(&mut self, name: &str) {
         let op = match self.scope().lookup(name) {
             NameScope::Local => Op::LoadFast(self.local_index(name)),
-            NameScope::Cell | NameScope::Free => Op::LoadDeref(self.scope().cell_index(name).unwrap_or(0)),
+            NameScope::Cell | NameScope::Free => {
+                Op::LoadDeref(self.scope().cell_index(name).unwrap_or(0))
+            }
             NameScope::Global => Op::LoadGlobal(self.global_slot(name)),
             NameScope::ClassName => Op::LoadName(self.name_index(name)),
         };
@@ -293,7 +327,9 @@ impl<'a> Compiler<'a> {
     fn store_name(&mut self, name: &str) {
         let op = match self.scope().lookup(name) {
             NameScope::Local => Op::StoreFast(self.local_index(name)),
-            NameScope::Cell | NameScope::Free => Op::StoreDeref(self.scope().cell_index(name).unwrap_or(0)),
+            NameScope::Cell | NameScope::Free => {
+                Op::StoreDeref(self.scope().cell_index(name).unwrap_or(0))
+            }
             NameScope::Global => Op::StoreGlobal(self.global_slot(name)),
             NameScope::ClassName => Op::StoreName(self.name_index(name)),
         };
@@ -303,7 +339,9 @@ impl<'a> Compiler<'a> {
     fn delete_name(&mut self, name: &str) {
         let op = match self.scope().lookup(name) {
             NameScope::Local => Op::DeleteFast(self.local_index(name)),
-            NameScope::Cell | NameScope::Free => Op::DeleteDeref(self.scope().cell_index(name).unwrap_or(0)),
+            NameScope::Cell | NameScope::Free => {
+                Op::DeleteDeref(self.scope().cell_index(name).unwrap_or(0))
+            }
             NameScope::Global => Op::DeleteGlobal(self.global_slot(name)),
             NameScope::ClassName => Op::DeleteName(self.name_index(name)),
         };
@@ -323,6 +361,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn in_function(&self) -> bool {
-        matches!(self.scope().kind, ScopeKind::Function | ScopeKind::Comprehension)
+        matches!(
+            self.scope().kind,
+            ScopeKind::Function | ScopeKind::Comprehension
+        )
     }
 }

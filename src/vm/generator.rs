@@ -14,43 +14,41 @@ use super::PyResult;
 fn this(args: &Args<'_>, name: &str) -> PyResult<Arc<Generator>> {
     match args.pos.first() {
         Some(Value::Generator(g)) => Ok(g.clone()),
-        _ => Err(type_error(format!("descriptor '{}' requires a 'generator' object", name))),
+        _ => Err(type_error(format!(
+            "descriptor '{}' requires a 'generator' object",
+            name
+        ))),
     }
 }
 
 impl Vm {
     /// Raises `err` inside the generator at its suspension point.
     pub fn throw_into_generator(&mut self, gen: &Arc<Generator>, err: PyErr) -> PyResult<GenStep> {
-        let frame = {
+        {
             let mut st = gen.state.lock();
             if st.running {
                 return Err(super::errors::value_error("generator already executing"));
             }
-            match st.frame.take() {
-                Some(f) if !st.finished => {
-                    st.running = true;
-                    Some(f)
-                }
-                other => {
-                    st.frame = other;
-                    None
-                }
+            let started = st.frame.as_ref().map(|f| f.frame.ip > 0).unwrap_or(false);
+            if st.finished || !started {
+                // Finished, or never started: it ends without running and re-raises.
+                st.finished = true;
+                st.frame = None;
+                return Err(err);
             }
-        };
-        let Some(mut f) = frame else {
-            // A finished (or never started) generator re-raises at once.
-            return Err(err);
-        };
-        if f.ip == 0 {
-            // Never started: it finishes without running.
-            gen.state.lock().finished = true;
-            gen.state.lock().running = false;
-            return Err(err);
         }
+        let Some(mut f) = self.take_generator_frame(gen, Value::None)? else {
+            return Err(err);
+        };
+        // The exception takes the place of the value `yield` would have received.
+        self.stack.pop();
         f.kind = FrameKind::GenBoundary;
-        f.generator = Some(gen.clone());
-        self.enter_native()?;
-        let r = match self.push_frame(*f) {
+        if let Err(e) = self.enter_native() {
+            self.stack.truncate(f.ret_to);
+            gen.state.lock().running = false;
+            return Err(e);
+        }
+        let r = match self.push_frame(f) {
             Ok(()) => match self.unwind_from_here(err) {
                 Ok(()) => self.run(),
                 Err(e) => Err(e),
@@ -65,7 +63,10 @@ impl Vm {
     }
 }
 
-pub static GEN_SEND: BuiltinFunction = BuiltinFunction { name: "send", func: gen_send };
+pub static GEN_SEND: BuiltinFunction = BuiltinFunction {
+    name: "send",
+    func: gen_send,
+};
 fn gen_send(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let gen = this(&args, "send")?;
     let v = args.pos.get(1).cloned().unwrap_or(Value::None);
@@ -75,7 +76,10 @@ fn gen_send(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
 }
 
-pub static GEN_NEXT: BuiltinFunction = BuiltinFunction { name: "__next__", func: gen_next };
+pub static GEN_NEXT: BuiltinFunction = BuiltinFunction {
+    name: "__next__",
+    func: gen_next,
+};
 fn gen_next(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let gen = this(&args, "__next__")?;
     match vm.resume_generator(&gen, Value::None)? {
@@ -84,12 +88,18 @@ fn gen_next(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
 }
 
-pub static GEN_ITER: BuiltinFunction = BuiltinFunction { name: "__iter__", func: gen_iter };
+pub static GEN_ITER: BuiltinFunction = BuiltinFunction {
+    name: "__iter__",
+    func: gen_iter,
+};
 fn gen_iter(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(Value::Generator(this(&args, "__iter__")?))
 }
 
-pub static GEN_THROW: BuiltinFunction = BuiltinFunction { name: "throw", func: gen_throw };
+pub static GEN_THROW: BuiltinFunction = BuiltinFunction {
+    name: "throw",
+    func: gen_throw,
+};
 fn gen_throw(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let gen = this(&args, "throw")?;
     let Some(typ) = args.pos.get(1) else {
@@ -108,19 +118,30 @@ fn gen_throw(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
 }
 
-pub static GEN_CLOSE: BuiltinFunction = BuiltinFunction { name: "close", func: gen_close };
+pub static GEN_CLOSE: BuiltinFunction = BuiltinFunction {
+    name: "close",
+    func: gen_close,
+};
 fn gen_close(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let gen = this(&args, "close")?;
     let err = PyErr::with_args(&exc().generator_exit, Vec::new());
     match vm.throw_into_generator(&gen, err) {
         Ok(GenStep::Yield(_)) => Err(runtime_error("generator ignored GeneratorExit")),
         Ok(GenStep::Return(_)) => Ok(Value::None),
-        Err(e) if e.is_instance_of(&exc().generator_exit) || e.is_instance_of(&exc().stop_iteration) => Ok(Value::None),
+        Err(e)
+            if e.is_instance_of(&exc().generator_exit)
+                || e.is_instance_of(&exc().stop_iteration) =>
+        {
+            Ok(Value::None)
+        }
         Err(e) => Err(e),
     }
 }
 
 /// The methods of generator objects.
 pub fn generator_methods() -> Vec<(&'static str, Value)> {
-    [&GEN_SEND, &GEN_NEXT, &GEN_ITER, &GEN_THROW, &GEN_CLOSE].iter().map(|f| (f.name, Value::Builtin(f))).collect()
+    [&GEN_SEND, &GEN_NEXT, &GEN_ITER, &GEN_THROW, &GEN_CLOSE]
+        .iter()
+        .map(|f| (f.name, Value::Builtin(f)))
+        .collect()
 }
