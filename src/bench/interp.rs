@@ -15,18 +15,46 @@ pub struct Workload {
 }
 
 pub const WORKLOADS: &[Workload] = &[
-    Workload { name: "fib", what: "recursive fib(30)", source: include_str!("workloads/fib.py") },
-    Workload { name: "countdown", what: "while n > 0: n -= 1 (10M, in a function)", source: include_str!("workloads/countdown.py") },
+    Workload {
+        name: "fib",
+        what: "recursive fib(30)",
+        source: include_str!("workloads/fib.py"),
+    },
+    Workload {
+        name: "countdown",
+        what: "while n > 0: n -= 1 (10M, in a function)",
+        source: include_str!("workloads/countdown.py"),
+    },
     Workload {
         name: "countdown_global",
         what: "while n > 0: n -= 1 (10M, module level)",
         source: include_str!("workloads/countdown_global.py"),
     },
-    Workload { name: "burn_cpu", what: "course burn_cpu: acc += math.sqrt(...) (2M)", source: include_str!("workloads/burn_cpu.py") },
-    Workload { name: "genexpr_sum", what: "sum(i*i for i in range(5_000_000))", source: include_str!("workloads/genexpr_sum.py") },
-    Workload { name: "dict_str", what: "dict/str: 500k string keys", source: include_str!("workloads/dict_str.py") },
-    Workload { name: "sort_ints", what: "sorting 500k ints", source: include_str!("workloads/sort_ints.py") },
-    Workload { name: "method_calls", what: "method calls on small objects (1M)", source: include_str!("workloads/method_calls.py") },
+    Workload {
+        name: "burn_cpu",
+        what: "course burn_cpu: acc += math.sqrt(...) (2M)",
+        source: include_str!("workloads/burn_cpu.py"),
+    },
+    Workload {
+        name: "genexpr_sum",
+        what: "sum(i*i for i in range(5_000_000))",
+        source: include_str!("workloads/genexpr_sum.py"),
+    },
+    Workload {
+        name: "dict_str",
+        what: "dict/str: 500k string keys",
+        source: include_str!("workloads/dict_str.py"),
+    },
+    Workload {
+        name: "sort_ints",
+        what: "sorting 500k ints",
+        source: include_str!("workloads/sort_ints.py"),
+    },
+    Workload {
+        name: "method_calls",
+        what: "method calls on small objects (1M)",
+        source: include_str!("workloads/method_calls.py"),
+    },
 ];
 
 pub struct Options {
@@ -57,7 +85,8 @@ impl Row {
 
 /// Runs the benchmark and returns the report text and whether every workload succeeded.
 pub fn run(opts: &Options) -> Result<(String, bool), String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find the gilsim executable: {e}"))?;
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find the gilsim executable: {e}"))?;
     let dir = std::env::temp_dir().join(format!("gilsim-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let python = opts.python.clone().or_else(find_python);
@@ -69,10 +98,15 @@ pub fn run(opts: &Options) -> Result<(String, bool), String> {
             }
         }
         let path = dir.join(format!("{}.py", w.name));
-        std::fs::write(&path, w.source).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, w.source)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("bench: {} ...", w.name);
-        let g = best_of(opts.repeat, || time_process(Command::new(&exe).arg("run").arg(&path)));
-        let p = python.as_ref().map(|py| best_of(opts.repeat, || time_process(Command::new(py).arg(&path))));
+        let g = best_of(opts.repeat, || {
+            time_process(Command::new(&exe).arg("run").arg(&path))
+        });
+        let p = python
+            .as_ref()
+            .map(|py| best_of(opts.repeat, || time_process(Command::new(py).arg(&path))));
         let outputs_agree = match (&g, &p) {
             (Ok((_, go)), Some(Ok((_, po)))) => Some(go == po),
             _ => None,
@@ -86,8 +120,14 @@ pub fn run(opts: &Options) -> Result<(String, bool), String> {
         });
     }
     let _ = std::fs::remove_dir_all(&dir);
-    let ok = rows.iter().all(|r| r.gilsim.is_ok() && r.outputs_agree != Some(false));
-    let text = if opts.json { render_json(&rows, python.as_deref()) } else { render_table(&rows, python.as_deref()) };
+    let ok = rows
+        .iter()
+        .all(|r| r.gilsim.is_ok() && r.outputs_agree != Some(false));
+    let text = if opts.json {
+        render_json(&rows, python.as_deref())
+    } else {
+        render_table(&rows, python.as_deref())
+    };
     Ok((text, ok))
 }
 
@@ -102,7 +142,10 @@ fn find_python() -> Option<String> {
     ok.then(|| "python3".to_string())
 }
 
-fn best_of(n: usize, mut f: impl FnMut() -> Result<(Duration, String), String>) -> Result<(Duration, String), String> {
+fn best_of(
+    n: usize,
+    mut f: impl FnMut() -> Result<(Duration, String), String>,
+) -> Result<(Duration, String), String> {
     let mut best: Option<(Duration, String)> = None;
     for _ in 0..n.max(1) {
         let (d, out) = f()?;
@@ -125,15 +168,27 @@ fn time_process(cmd: &mut Command) -> Result<(Duration, String), String> {
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let last = err.lines().last().unwrap_or("").to_string();
-        return Err(format!("exit {}: {}", out.status.code().unwrap_or(-1), last));
+        return Err(format!(
+            "exit {}: {}",
+            out.status.code().unwrap_or(-1),
+            last
+        ));
     }
     Ok((elapsed, String::from_utf8_lossy(&out.stdout).into_owned()))
 }
 
 fn render_table(rows: &[Row], python: Option<&str>) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "gilsim vs {} — best wall time of each program, whole process", python.unwrap_or("(no python3 found)"));
-    let _ = writeln!(s, "{:<18} {:>10} {:>10} {:>7}  {}", "workload", "gilsim", "python3", "ratio", "what");
+    let _ = writeln!(
+        s,
+        "gilsim vs {} — best wall time of each program, whole process",
+        python.unwrap_or("(no python3 found)")
+    );
+    let _ = writeln!(
+        s,
+        "{:<18} {:>10} {:>10} {:>7}  {}",
+        "workload", "gilsim", "python3", "ratio", "what"
+    );
     for r in rows {
         let g = match &r.gilsim {
             Ok(d) => format!("{:.3}s", d.as_secs_f64()),
@@ -144,9 +199,20 @@ fn render_table(rows: &[Row], python: Option<&str>) -> String {
             Some(Err(_)) => "failed".into(),
             None => "-".into(),
         };
-        let ratio = r.ratio().map(|x| format!("{x:.2}x")).unwrap_or_else(|| "-".into());
-        let mark = if r.outputs_agree == Some(false) { "  [OUTPUT DIFFERS]" } else { "" };
-        let _ = writeln!(s, "{:<18} {:>10} {:>10} {:>7}  {}{}", r.name, g, p, ratio, r.what, mark);
+        let ratio = r
+            .ratio()
+            .map(|x| format!("{x:.2}x"))
+            .unwrap_or_else(|| "-".into());
+        let mark = if r.outputs_agree == Some(false) {
+            "  [OUTPUT DIFFERS]"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "{:<18} {:>10} {:>10} {:>7}  {}{}",
+            r.name, g, p, ratio, r.what, mark
+        );
     }
     let ratios: Vec<f64> = rows.iter().filter_map(|r| r.ratio()).collect();
     if !ratios.is_empty() {

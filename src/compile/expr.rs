@@ -497,7 +497,18 @@ impl<'a> Compiler<'a> {
         match body {
             FunctionBody::Stmts(stmts) => {
                 self.body_with_docstring(stmts)?;
-                self.emit_return_none();
+                // The implicit `return None` belongs to the last line, as in CPython.
+                match stmts.last() {
+                    Some(Stmt {
+                        kind: StmtKind::Return(_),
+                        ..
+                    }) => {}
+                    Some(last) => {
+                        self.set_span(last.span);
+                        self.emit_return_none();
+                    }
+                    None => self.emit_return_none(),
+                }
             }
             FunctionBody::Lambda(e) => {
                 self.expr(e)?;

@@ -65,6 +65,9 @@ pub fn compile_module(
     c.push_unit(0, "<module>", "<module>", 1);
     c.unit().flags.is_module = true;
     c.body_with_docstring(&module.body)?;
+    if let Some(last) = module.body.last() {
+        c.set_span(last.span);
+    }
     c.emit_return_none();
     let code = c.pop_unit();
     Ok(CompiledModule {
@@ -101,6 +104,15 @@ enum FBlock<'a> {
     With,
 }
 
+/// Constants that are deduplicated within a code object.
+#[derive(PartialEq, Eq, Hash)]
+enum ConstKey {
+    None,
+    Bool(bool),
+    Int(i64),
+    Str(String),
+}
+
 struct Unit<'a> {
     scope: ScopeId,
     name: String,
@@ -108,6 +120,7 @@ struct Unit<'a> {
     ops: Vec<Op>,
     spans: Vec<Span>,
     consts: Vec<Value>,
+    const_keys: HashMap<ConstKey, u32>,
     functions: Vec<Arc<Code>>,
     names: Vec<Arc<str>>,
     name_index: HashMap<String, u32>,
@@ -163,6 +176,7 @@ impl<'a> Compiler<'a> {
             ops: Vec::new(),
             spans: Vec::new(),
             consts: Vec::new(),
+            const_keys: HashMap::new(),
             functions: Vec::new(),
             names: Vec::new(),
             name_index: HashMap::new(),
@@ -259,22 +273,26 @@ impl<'a> Compiler<'a> {
     }
 
     fn const_index(&mut self, v: Value) -> u32 {
+        // Identical simple constants share a slot.
+        let key = match &v {
+            Value::None => Some(ConstKey::None),
+            Value::Bool(b) => Some(ConstKey::Bool(*b)),
+            Value::Int(i) => Some(ConstKey::Int(*i)),
+            Value::Str(s) => Some(ConstKey::Str(s.as_str().to_string())),
+            _ => None,
+        };
         let u = self.unit();
-        // Reuse identical simple constants.
-        for (i, c) in u.consts.iter().enumerate() {
-            let same = match (c, &v) {
-                (Value::None, Value::None) => true,
-                (Value::Bool(a), Value::Bool(b)) => a == b,
-                (Value::Int(a), Value::Int(b)) => a == b,
-                (Value::Str(a), Value::Str(b)) => a.as_str() == b.as_str(),
-                _ => false,
-            };
-            if same {
-                return i as u32;
+        if let Some(k) = &key {
+            if let Some(&i) = u.const_keys.get(k) {
+                return i;
             }
         }
         u.consts.push(v);
-        (u.consts.len() - 1) as u32
+        let i = (u.consts.len() - 1) as u32;
+        if let Some(k) = key {
+            u.const_keys.insert(k, i);
+        }
+        i
     }
 
     fn load_const(&mut self, v: Value) {
