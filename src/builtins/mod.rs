@@ -1,10 +1,12 @@
 //! The `builtins` namespace: built-in functions, type constructors and exception classes.
 //! Each group of functions lives in its own file.
 
+pub mod args;
 pub mod constructors;
 pub mod format_spec;
 pub mod functions;
 pub mod methods;
+pub mod parse_num;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
@@ -61,7 +63,12 @@ pub fn lookup_builtin(name: &str) -> Option<Value> {
 }
 
 /// Calling a built-in type: `int(x)`, `list(it)`, `dict(a=1)`…
-pub fn construct(vm: &mut Vm, class: &Arc<Class>, kind: BuiltinType, args: Args<'_>) -> PyResult<Value> {
+pub fn construct(
+    vm: &mut Vm,
+    class: &Arc<Class>,
+    kind: BuiltinType,
+    args: Args<'_>,
+) -> PyResult<Value> {
     constructors::construct(vm, class, kind, args)
 }
 
