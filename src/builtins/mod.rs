@@ -1,10 +1,12 @@
 //! The `builtins` namespace: built-in functions, type constructors and exception classes.
 //! Each group of functions lives in its own file.
 
+pub mod args;
 pub mod constructors;
 pub mod format_spec;
 pub mod functions;
 pub mod methods;
+pub mod parse_num;
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
