@@ -278,8 +278,10 @@ pub(crate) fn format_str(s: &str, spec: &str) -> PyResult<String> {
     if sp.ty != 's' {
         return Err(unknown_code(sp.ty, "str"));
     }
-    if sp.sign != '\0' {
-        return Err(value_error("Sign not allowed in string format specifier"));
+    match sp.sign {
+        '\0' => {}
+        ' ' => return Err(value_error("Space not allowed in string format specifier")),
+        _ => return Err(value_error("Sign not allowed in string format specifier")),
     }
     if sp.no_neg_0 {
         return Err(value_error(
