@@ -257,7 +257,10 @@ mod tests {
         assert_eq!(hash_f64(-2.5), -1152921504606846978);
         assert_eq!(hash_i64(i64::MAX), 3);
         assert_eq!(hash_f64(1e300), 1224995262755759164);
-        assert_eq!(hash_bigint(&(BigInt::from(1) << 100)), 549755813888);
-        assert_eq!(hash_bigint(&-(BigInt::from(1) << 100)), -549755813888);
+        assert_eq!(hash_bigint(&(BigInt::from(1i32) << 100usize)), 549755813888);
+        assert_eq!(
+            hash_bigint(&-(BigInt::from(1i32) << 100usize)),
+            -549755813888
+        );
     }
 }
