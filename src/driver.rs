@@ -24,8 +24,7 @@ pub struct Diagnostics {
 
 /// Reads a source file, rejecting what is not UTF-8 with a located error.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("gilsim: can't open file '{}': {}", path.display(), e))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("gilsim: can't open file '{}': {}", path.display(), e))?;
     let name = path.display().to_string();
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
@@ -65,11 +64,7 @@ pub fn compile_source(src: &Arc<SourceFile>, color: bool) -> Result<CompiledModu
 }
 
 /// Runs compiled module code as module `name`, returning the module.
-pub fn run_module_code(
-    vm: &mut Vm,
-    name: &str,
-    compiled: &CompiledModule,
-) -> PyResult<Arc<Module>> {
+pub fn run_module_code(vm: &mut Vm, name: &str, compiled: &CompiledModule) -> PyResult<Arc<Module>> {
     let module = Module::new(name, &compiled.global_names);
     module.set("__name__", Value::str(name));
     module.set("__file__", Value::str(compiled.code.filename()));
@@ -82,10 +77,7 @@ pub fn run_module_code(
             .map(|d| Value::str(d))
             .unwrap_or(Value::None),
     );
-    vm.interp
-        .modules
-        .lock()
-        .insert(name.to_string(), module.clone());
+    vm.interp.modules.lock().insert(name.to_string(), module.clone());
     let func = Arc::new(crate::vm::objects::Function::for_module(
         compiled.code.clone(),
         module.clone(),
@@ -136,11 +128,7 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
         Ok(s) => s,
         Err(msg) => {
             eprintln!("{msg}");
-            return if msg.starts_with("gilsim: can't open") {
-                2
-            } else {
-                1
-            };
+            return if msg.starts_with("gilsim: can't open") { 2 } else { 1 };
         }
     };
     let compiled = match compile_source(&src, opts.color) {
@@ -153,8 +141,7 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
     let script_dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let mut argv = vec![path.display().to_string()];
     argv.extend(args.iter().cloned());
-    let interp =
-        crate::vm::interp::Interpreter::new(argv, script_dir, crate::vm::interp::default_stdout());
+    let interp = crate::vm::interp::Interpreter::new(argv, script_dir, crate::vm::interp::default_stdout());
     let mut vm = Vm::new(interp.clone());
     let result = run_module_code(&mut vm, "__main__", &compiled);
     let code = match result {
@@ -207,8 +194,5 @@ pub fn check_file(path: &Path, opts: &RunOptions) -> i32 {
 pub fn dis_file(path: &Path, opts: &RunOptions) -> Result<String, (String, i32)> {
     let src = read_source(path).map_err(|m| (m, 1))?;
     let compiled = compile_source(&src, opts.color).map_err(|d| (d.rendered, 1))?;
-    Ok(crate::compile::dis::disassemble(
-        &compiled.code,
-        &compiled.global_names,
-    ))
+    Ok(crate::compile::dis::disassemble(&compiled.code, &compiled.global_names))
 }

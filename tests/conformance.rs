@@ -93,16 +93,13 @@ fn parse_file_line(line: &str) -> Option<String> {
 // ---------------------------------------------------------------------------------------
 
 fn programs_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("programs")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("programs")
 }
 
 /// Every `.py` under `tests/programs`, sorted by path.
 fn all_programs() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let entries =
-            fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
         for entry in entries {
             let path = entry.expect("directory entry").path();
             if path.is_dir() {
@@ -159,11 +156,7 @@ fn expected_for(program: &Path) -> Result<Observed, String> {
             .map_err(|e| format!("bad exit code file for {}: {e}", program.display()))?,
         Err(_) => 0,
     };
-    Ok(Observed {
-        stdout,
-        stderr,
-        code,
-    })
+    Ok(Observed { stdout, stderr, code })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -177,9 +170,7 @@ fn run_with_timeout(mut command: Command, timeout: Duration) -> Result<Observed,
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    let mut child = command.spawn().map_err(|e| format!("cannot start {command:?}: {e}"))?;
     let drain = |mut pipe: Box<dyn Read + Send>| {
         thread::spawn(move || {
             let mut bytes = Vec::new();
@@ -196,10 +187,7 @@ fn run_with_timeout(mut command: Command, timeout: Duration) -> Result<Observed,
             Ok(None) if started.elapsed() >= timeout => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(format!(
-                    "timed out after {:.1} s (killed)",
-                    timeout.as_secs_f64()
-                ));
+                return Err(format!("timed out after {:.1} s (killed)", timeout.as_secs_f64()));
             }
             Ok(None) => thread::sleep(Duration::from_millis(5)),
             Err(e) => {
@@ -231,11 +219,7 @@ fn program_dir_and_name(program: &Path) -> (&Path, &OsStr) {
 fn run_gilsim(program: &Path) -> Result<Observed, String> {
     let (dir, name) = program_dir_and_name(program);
     let mut command = Command::new(env!("CARGO_BIN_EXE_gilsim"));
-    command
-        .arg("run")
-        .arg(name)
-        .current_dir(dir)
-        .env("NO_COLOR", "1");
+    command.arg("run").arg(name).current_dir(dir).env("NO_COLOR", "1");
     run_with_timeout(command, TIMEOUT)
 }
 
@@ -259,9 +243,7 @@ fn run_cpython(program: &Path) -> Result<Observed, String> {
     for var in SCRUBBED_PYTHON_VARS {
         command.env_remove(var);
     }
-    command
-        .env("PYTHONHASHSEED", "0")
-        .env("PYTHONDONTWRITEBYTECODE", "1");
+    command.env("PYTHONHASHSEED", "0").env("PYTHONDONTWRITEBYTECODE", "1");
     run_with_timeout(command, TIMEOUT)
 }
 
@@ -297,11 +279,7 @@ fn diff_excerpt(what: &str, expected: &str, actual: &str) -> String {
         Some(body) => shorten(body),
         None => format!(
             "{} (no newline at end)",
-            if invisible {
-                format!("{line:?}")
-            } else {
-                shorten(line)
-            }
+            if invisible { format!("{line:?}") } else { shorten(line) }
         ),
     };
     let mut text = String::new();
@@ -319,11 +297,7 @@ fn diff_excerpt(what: &str, expected: &str, actual: &str) -> String {
         if lines.len() <= first {
             let _ = writeln!(text, "    {sign}<end of output>");
         } else if lines.len() > first + DIFF_WINDOW {
-            let _ = writeln!(
-                text,
-                "    {sign}… ({} more lines)",
-                lines.len() - first - DIFF_WINDOW
-            );
+            let _ = writeln!(text, "    {sign}… ({} more lines)", lines.len() - first - DIFF_WINDOW);
         }
     };
     side(&mut text, '-', &exp);
@@ -341,29 +315,18 @@ fn compare(expected: &Observed, actual: &Observed) -> String {
         report += &diff_excerpt("stderr (normalized)", &expected.stderr, &actual.stderr);
     }
     if expected.code != actual.code {
-        let _ = writeln!(
-            report,
-            "    exit code: expected {}, got {}",
-            expected.code, actual.code
-        );
+        let _ = writeln!(report, "    exit code: expected {}, got {}", expected.code, actual.code);
     }
     report
 }
 
 /// Checks every program with `run` on a few worker threads; returns (passed, failure reports)
 /// in program order.
-fn check_all(
-    programs: &[PathBuf],
-    run: fn(&Path) -> Result<Observed, String>,
-) -> (usize, Vec<String>) {
+fn check_all(programs: &[PathBuf], run: fn(&Path) -> Result<Observed, String>) -> (usize, Vec<String>) {
     let jobs = std::env::var(JOBS_VAR)
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or_else(|| {
-            thread::available_parallelism()
-                .map_or(2, |n| n.get())
-                .min(4)
-        })
+        .unwrap_or_else(|| thread::available_parallelism().map_or(2, |n| n.get()).min(4))
         .max(1);
     let queue: Arc<Mutex<VecDeque<(usize, PathBuf)>>> =
         Arc::new(Mutex::new(programs.iter().cloned().enumerate().collect()));
@@ -395,10 +358,7 @@ fn check_all(
         if report.is_empty() {
             passed += 1;
         } else {
-            failures.push(format!(
-                "FAIL {}\n{report}",
-                relative_name(&programs[index])
-            ));
+            failures.push(format!("FAIL {}\n{report}", relative_name(&programs[index])));
         }
     }
     (passed, failures)
@@ -436,8 +396,7 @@ fn python3_version() -> Option<String> {
         return None;
     }
     // Old Pythons print the version on stderr.
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
+    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
     Some(text.trim().trim_start_matches("Python ").to_string())
 }
 
@@ -464,19 +423,13 @@ fn expectations_match_cpython() {
 #[test]
 fn suite_is_big_enough() {
     let programs = all_programs();
-    let errors = programs
-        .iter()
-        .filter(|p| p.with_extension("code").is_file())
-        .count();
+    let errors = programs.iter().filter(|p| p.with_extension("code").is_file()).count();
     let missing: Vec<String> = programs
         .iter()
         .filter(|p| !p.with_extension("out").is_file())
         .map(|p| relative_name(p))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "programs without a recorded .out: {missing:?}"
-    );
+    assert!(missing.is_empty(), "programs without a recorded .out: {missing:?}");
     assert!(
         programs.len() >= MIN_PROGRAMS,
         "only {} programs, want at least {MIN_PROGRAMS}",
@@ -543,10 +496,7 @@ fn timeout_kills_a_hung_process() {
 fn diff_excerpt_shows_first_difference() {
     let report = diff_excerpt("stdout", "a\nb\nc\n", "a\nB\nc\n");
     assert!(report.contains("first difference at line 2"), "{report}");
-    assert!(
-        report.contains("    -b\n") && report.contains("    +B\n"),
-        "{report}"
-    );
+    assert!(report.contains("    -b\n") && report.contains("    +B\n"), "{report}");
     let report = diff_excerpt("stdout", "x\n", "x");
     assert!(report.contains(r#"+"x" (no newline at end)"#), "{report}");
     let report = diff_excerpt("stdout", "x\n", "");

@@ -14,10 +14,7 @@ fn programs() -> Vec<String> {
     let mut out = Vec::new();
     let mut dirs = vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/programs")];
     while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d)
-            .expect("tests/programs exists")
-            .flatten()
-        {
+        for e in std::fs::read_dir(&d).expect("tests/programs exists").flatten() {
             let p = e.path();
             if p.is_dir() {
                 dirs.push(p);
@@ -49,11 +46,7 @@ fn mutate(src: &str, choice: u8, at: usize, len: usize) -> String {
         }
         2 => v.insert(i, b"()[]{}:,.=+-*\\'\"\n\t #"[len % 20]),
         3 => {
-            let line_start = b[..i]
-                .iter()
-                .rposition(|&c| c == b'\n')
-                .map(|p| p + 1)
-                .unwrap_or(0);
+            let line_start = b[..i].iter().rposition(|&c| c == b'\n').map(|p| p + 1).unwrap_or(0);
             v.splice(line_start..line_start, b"    ".iter().copied());
         }
         _ => v.truncate(i),
@@ -150,9 +143,7 @@ fn assert_located_error(name: &str, bytes: &[u8]) {
 
 #[test]
 fn binary_garbage_is_a_located_error() {
-    let bytes: Vec<u8> = (0..4096u32)
-        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
-        .collect();
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     assert_located_error("garbage.py", &bytes);
 }
 

@@ -32,10 +32,7 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::Binary { left, op, right } => format!("({op:?} {} {})", expr(left), expr(right)),
         ExprKind::BoolOp { op, values } => format!("({op:?} {})", list(values)),
         ExprKind::Compare { left, ops } => {
-            let ops: Vec<String> = ops
-                .iter()
-                .map(|(o, e)| format!("{o:?} {}", expr(e)))
-                .collect();
+            let ops: Vec<String> = ops.iter().map(|(o, e)| format!("{o:?} {}", expr(e))).collect();
             format!("(Compare {} {})", expr(left), ops.join(" "))
         }
         ExprKind::IfExp { test, body, orelse } => {
@@ -86,22 +83,10 @@ pub fn expr(e: &Expr) -> String {
         ExprKind::GeneratorExp { elt, generators } => {
             format!("(GenExp {} {})", expr(elt), comps(generators))
         }
-        ExprKind::DictComp {
-            key,
-            value,
-            generators,
-        } => {
-            format!(
-                "(DictComp {} {} {})",
-                expr(key),
-                expr(value),
-                comps(generators)
-            )
+        ExprKind::DictComp { key, value, generators } => {
+            format!("(DictComp {} {} {})", expr(key), expr(value), comps(generators))
         }
-        ExprKind::Yield(v) => format!(
-            "(Yield {})",
-            v.as_ref().map(|e| expr(e)).unwrap_or_default()
-        ),
+        ExprKind::Yield(v) => format!("(Yield {})", v.as_ref().map(|e| expr(e)).unwrap_or_default()),
         ExprKind::YieldFrom(v) => format!("(YieldFrom {})", expr(v)),
         ExprKind::Await(v) => format!("(Await {})", expr(v)),
     }
@@ -115,12 +100,7 @@ fn comps(gens: &[Comprehension]) -> String {
     gens.iter()
         .map(|g| {
             let ifs: Vec<String> = g.ifs.iter().map(|e| format!(" if {}", expr(e))).collect();
-            format!(
-                "for {} in {}{}",
-                expr(&g.target),
-                expr(&g.iter),
-                ifs.join("")
-            )
+            format!("for {} in {}{}", expr(&g.target), expr(&g.iter), ifs.join(""))
         })
         .collect::<Vec<_>>()
         .join(" ")

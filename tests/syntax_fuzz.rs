@@ -23,10 +23,9 @@ fn check(text: &str) {
 const SAMPLE: &str = "def f(a, b=1, *c, **d):\n    if a:\n        return [x for x in b if x]\n    while b:\n        b -= 1\n    else:\n        pass\n    return f'{a!r:>{b}}'\nclass A(B):\n    x: int = 1\n";
 
 const SOUP: &[&str] = &[
-    "x", "1", "'s'", "f'{x}'", "(", ")", "[", "]", "{", "}", ":", ",", ".", "=", "+", "-", "*",
-    "**", "not", "and", "if", "else", "for", "in", "lambda", "def", "class", "return", "yield",
-    "\n", "    ", "\t", "\\\n", "#c", ";", "@", ":=", "'''", "\"", "is", "await", "from", "import",
-    "try", "except",
+    "x", "1", "'s'", "f'{x}'", "(", ")", "[", "]", "{", "}", ":", ",", ".", "=", "+", "-", "*", "**", "not", "and",
+    "if", "else", "for", "in", "lambda", "def", "class", "return", "yield", "\n", "    ", "\t", "\\\n", "#c", ";", "@",
+    ":=", "'''", "\"", "is", "await", "from", "import", "try", "except",
 ];
 
 proptest! {
@@ -77,11 +76,7 @@ fn deep_unary_chain() {
 
 #[test]
 fn deep_parentheses() {
-    let errors = deep(format!(
-        "x = {}1{}\n",
-        "(".repeat(100_000),
-        ")".repeat(100_000)
-    ));
+    let errors = deep(format!("x = {}1{}\n", "(".repeat(100_000), ")".repeat(100_000)));
     assert_eq!(errors, vec!["too many nested parentheses"]);
     assert!(deep(format!("x = {}1{}\n", "(".repeat(199), ")".repeat(199))).is_empty());
 }
@@ -127,8 +122,7 @@ fn deep_lambda_and_conditional_chains() {
 
 #[test]
 fn large_file_parses_in_linear_time() {
-    let unit =
-        "def f(a, b):\n    x = [i * 2 for i in range(a) if i % 3]\n    return {'k': x, 'b': b}\n\n";
+    let unit = "def f(a, b):\n    x = [i * 2 for i in range(a) if i % 3]\n    return {'k': x, 'b': b}\n\n";
     let text = unit.repeat(10 * 1024 * 1024 / unit.len());
     let start = std::time::Instant::now();
     let module = parse_module(&SourceFile::new("big.py", text)).expect("parses");

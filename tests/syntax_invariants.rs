@@ -21,10 +21,7 @@ fn token_spans_increase_monotonically() {
         let mut last = 0;
         for (tok, span) in &tokens {
             assert!(span.start <= span.end, "{tok:?} {span:?}");
-            assert!(
-                span.start >= last,
-                "{tok:?} at {span:?} starts before {last}"
-            );
+            assert!(span.start >= last, "{tok:?} at {span:?} starts before {last}");
             last = span.end;
         }
     }
@@ -39,10 +36,9 @@ fn check_expr(e: &Expr, parent: Span) {
     match &e.kind {
         ExprKind::Unary { operand, .. } => children.push(operand),
         ExprKind::Binary { left, right, .. } => children.extend([&**left, &**right]),
-        ExprKind::BoolOp { values, .. }
-        | ExprKind::Tuple(values)
-        | ExprKind::List(values)
-        | ExprKind::Set(values) => children.extend(values),
+        ExprKind::BoolOp { values, .. } | ExprKind::Tuple(values) | ExprKind::List(values) | ExprKind::Set(values) => {
+            children.extend(values)
+        }
         ExprKind::Compare { left, ops } => {
             children.push(left);
             children.extend(ops.iter().map(|o| &o.1));
@@ -53,10 +49,9 @@ fn check_expr(e: &Expr, parent: Span) {
             children.push(func);
             for a in args {
                 match a {
-                    Arg::Positional(e)
-                    | Arg::Starred(e)
-                    | Arg::DoubleStarred(e)
-                    | Arg::Keyword(_, e) => children.push(e),
+                    Arg::Positional(e) | Arg::Starred(e) | Arg::DoubleStarred(e) | Arg::Keyword(_, e) => {
+                        children.push(e)
+                    }
                 }
             }
         }
@@ -74,11 +69,7 @@ fn check_expr(e: &Expr, parent: Span) {
                 children.extend(&g.ifs);
             }
         }
-        ExprKind::DictComp {
-            key,
-            value,
-            generators,
-        } => {
+        ExprKind::DictComp { key, value, generators } => {
             children.extend([&**key, &**value]);
             for g in generators {
                 children.extend([&g.target, &g.iter]);
@@ -115,9 +106,7 @@ fn check_stmts(stmts: &[Stmt], parent: Span) {
                 check_stmts(body, s.span);
                 check_stmts(orelse, s.span);
             }
-            StmtKind::FunctionDef { body, .. } | StmtKind::With { body, .. } => {
-                check_stmts(body, s.span)
-            }
+            StmtKind::FunctionDef { body, .. } | StmtKind::With { body, .. } => check_stmts(body, s.span),
             StmtKind::Try {
                 body,
                 handlers,

@@ -25,18 +25,9 @@ fn boolean_and_comparison_levels() {
 
 #[test]
 fn conditional_and_lambda() {
-    assert_eq!(
-        sexpr("a if b else c if d else e"),
-        "(IfExp b a (IfExp d c e))"
-    );
-    assert_eq!(
-        sexpr("lambda: x if y else z"),
-        "(Lambda [ /  *  **] (IfExp y x z))"
-    );
-    assert_eq!(
-        sexpr("lambda a, b=1, *c, d, **e: a"),
-        "(Lambda [ / a,b=1 *c d **e] a)"
-    );
+    assert_eq!(sexpr("a if b else c if d else e"), "(IfExp b a (IfExp d c e))");
+    assert_eq!(sexpr("lambda: x if y else z"), "(Lambda [ /  *  **] (IfExp y x z))");
+    assert_eq!(sexpr("lambda a, b=1, *c, d, **e: a"), "(Lambda [ / a,b=1 *c d **e] a)");
 }
 
 #[test]
@@ -62,10 +53,7 @@ fn displays_and_comprehensions() {
         sexpr("[x for x in y if x if z for w in x]"),
         "(ListComp x for x in y if x if z for w in x)"
     );
-    assert_eq!(
-        sexpr("{k: v for k, v in d}"),
-        "(DictComp k v for (Tuple k v) in d)"
-    );
+    assert_eq!(sexpr("{k: v for k, v in d}"), "(DictComp k v for (Tuple k v) in d)");
     assert_eq!(
         sexpr("[y for x in d if (y := f(x))]"),
         "(ListComp y for x in d if (:= y (Call f x)))"
@@ -82,19 +70,13 @@ fn numbers() {
     assert_eq!(sexpr("1_000.5"), "Float(1000.5)");
     assert_eq!(sexpr(".5"), "Float(0.5)");
     assert_eq!(sexpr("5."), "Float(5.0)");
-    assert_eq!(
-        sexpr("99999999999999999999"),
-        "BigInt(99999999999999999999)"
-    );
+    assert_eq!(sexpr("99999999999999999999"), "BigInt(99999999999999999999)");
 }
 
 #[test]
 fn strings_concatenate() {
     assert_eq!(sexpr("'a' \"b\" '''c'''"), "Str(\"abc\")");
-    assert_eq!(
-        sexpr(r"'\x41\u00e9\U0001F600\101\n\\'"),
-        "Str(\"Aé😀A\\n\\\\\")"
-    );
+    assert_eq!(sexpr(r"'\x41\u00e9\U0001F600\101\n\\'"), "Str(\"Aé😀A\\n\\\\\")");
     assert_eq!(sexpr(r"r'\n'"), "Str(\"\\\\n\")");
     assert_eq!(sexpr("b'a' rb'\\n'"), "Bytes([97, 92, 110])");
     assert_eq!(sexpr("'a\\\nb'"), "Str(\"ab\")");

@@ -85,8 +85,7 @@ impl Row {
 
 /// Runs the benchmark and returns the report text and whether every workload succeeded.
 pub fn run(opts: &Options) -> Result<(String, bool), String> {
-    let exe =
-        std::env::current_exe().map_err(|e| format!("cannot find the gilsim executable: {e}"))?;
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the gilsim executable: {e}"))?;
     let dir = std::env::temp_dir().join(format!("gilsim-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let python = opts.python.clone().or_else(find_python);
@@ -98,12 +97,9 @@ pub fn run(opts: &Options) -> Result<(String, bool), String> {
             }
         }
         let path = dir.join(format!("{}.py", w.name));
-        std::fs::write(&path, w.source)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, w.source).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("bench: {} ...", w.name);
-        let g = best_of(opts.repeat, || {
-            time_process(Command::new(&exe).arg("run").arg(&path))
-        });
+        let g = best_of(opts.repeat, || time_process(Command::new(&exe).arg("run").arg(&path)));
         let p = python
             .as_ref()
             .map(|py| best_of(opts.repeat, || time_process(Command::new(py).arg(&path))));
@@ -120,9 +116,7 @@ pub fn run(opts: &Options) -> Result<(String, bool), String> {
         });
     }
     let _ = std::fs::remove_dir_all(&dir);
-    let ok = rows
-        .iter()
-        .all(|r| r.gilsim.is_ok() && r.outputs_agree != Some(false));
+    let ok = rows.iter().all(|r| r.gilsim.is_ok() && r.outputs_agree != Some(false));
     let text = if opts.json {
         render_json(&rows, python.as_deref())
     } else {
@@ -142,10 +136,7 @@ fn find_python() -> Option<String> {
     ok.then(|| "python3".to_string())
 }
 
-fn best_of(
-    n: usize,
-    mut f: impl FnMut() -> Result<(Duration, String), String>,
-) -> Result<(Duration, String), String> {
+fn best_of(n: usize, mut f: impl FnMut() -> Result<(Duration, String), String>) -> Result<(Duration, String), String> {
     let mut best: Option<(Duration, String)> = None;
     for _ in 0..n.max(1) {
         let (d, out) = f()?;
@@ -168,11 +159,7 @@ fn time_process(cmd: &mut Command) -> Result<(Duration, String), String> {
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let last = err.lines().last().unwrap_or("").to_string();
-        return Err(format!(
-            "exit {}: {}",
-            out.status.code().unwrap_or(-1),
-            last
-        ));
+        return Err(format!("exit {}: {}", out.status.code().unwrap_or(-1), last));
     }
     Ok((elapsed, String::from_utf8_lossy(&out.stdout).into_owned()))
 }
@@ -199,26 +186,22 @@ fn render_table(rows: &[Row], python: Option<&str>) -> String {
             Some(Err(_)) => "failed".into(),
             None => "-".into(),
         };
-        let ratio = r
-            .ratio()
-            .map(|x| format!("{x:.2}x"))
-            .unwrap_or_else(|| "-".into());
+        let ratio = r.ratio().map(|x| format!("{x:.2}x")).unwrap_or_else(|| "-".into());
         let mark = if r.outputs_agree == Some(false) {
             "  [OUTPUT DIFFERS]"
         } else {
             ""
         };
-        let _ = writeln!(
-            s,
-            "{:<18} {:>10} {:>10} {:>7}  {}{}",
-            r.name, g, p, ratio, r.what, mark
-        );
+        let _ = writeln!(s, "{:<18} {:>10} {:>10} {:>7}  {}{}", r.name, g, p, ratio, r.what, mark);
     }
     let ratios: Vec<f64> = rows.iter().filter_map(|r| r.ratio()).collect();
     if !ratios.is_empty() {
         let geo = (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
         let worst = ratios.iter().cloned().fold(0.0, f64::max);
-        let _ = writeln!(s, "geometric mean ratio {geo:.2}x, worst {worst:.2}x (ratio = gilsim time / python3 time; < 1 is faster)");
+        let _ = writeln!(
+            s,
+            "geometric mean ratio {geo:.2}x, worst {worst:.2}x (ratio = gilsim time / python3 time; < 1 is faster)"
+        );
     }
     s
 }

@@ -35,30 +35,12 @@ pub fn check_count(name: &str, n: usize, min: usize, max: usize) -> PyResult<()>
         } else if min == 1 {
             format!("{}() takes exactly one argument ({} given)", name, n)
         } else {
-            format!(
-                "{} expected {} argument{}, got {}",
-                name,
-                min,
-                plural(min),
-                n
-            )
+            format!("{} expected {} argument{}, got {}", name, min, plural(min), n)
         }
     } else if n < min {
-        format!(
-            "{} expected at least {} argument{}, got {}",
-            name,
-            min,
-            plural(min),
-            n
-        )
+        format!("{} expected at least {} argument{}, got {}", name, min, plural(min), n)
     } else {
-        format!(
-            "{} expected at most {} argument{}, got {}",
-            name,
-            max,
-            plural(max),
-            n
-        )
+        format!("{} expected at most {} argument{}, got {}", name, max, plural(max), n)
     }))
 }
 
@@ -112,11 +94,7 @@ pub fn opt_index(v: Option<&Value>) -> PyResult<Option<i64>> {
 pub fn opt_bound(v: Option<&Value>) -> PyResult<Option<i64>> {
     match v {
         None | Some(Value::None) => Ok(None),
-        Some(Value::BigInt(b)) => Ok(Some(if b.is_negative() {
-            i64::MIN / 2
-        } else {
-            i64::MAX / 2
-        })),
+        Some(Value::BigInt(b)) => Ok(Some(if b.is_negative() { i64::MIN / 2 } else { i64::MAX / 2 })),
         Some(v) => match as_i64(v) {
             Some(i) => Ok(Some(i)),
             None => Err(type_error(
@@ -149,10 +127,7 @@ pub fn bounds(start: Option<i64>, end: Option<i64>, len: usize) -> Option<(usize
 
 #[cold]
 pub fn not_integer(v: &Value) -> PyErr {
-    type_error(format!(
-        "'{}' object cannot be interpreted as an integer",
-        type_name(v)
-    ))
+    type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v)))
 }
 
 /// The `str` inside a value, or a TypeError naming what was expected.
@@ -176,13 +151,7 @@ pub fn method_arity(qualname: &str, n: usize, min: usize, max: usize) -> PyResul
     } else if min == max && min == 1 {
         format!("{}() takes exactly one argument ({} given)", qualname, n)
     } else if min == max {
-        format!(
-            "{} expected {} argument{}, got {}",
-            short,
-            min,
-            plural(min),
-            n
-        )
+        format!("{} expected {} argument{}, got {}", short, min, plural(min), n)
     } else if n < min {
         format!(
             "{}() takes at least {} argument{} ({} given)",
@@ -203,17 +172,9 @@ pub fn method_arity(qualname: &str, n: usize, min: usize, max: usize) -> PyResul
 }
 
 /// Method arguments after `self`, with an arity check and no keywords.
-pub fn method_args<'a>(
-    qualname: &str,
-    args: &Args<'a>,
-    min: usize,
-    max: usize,
-) -> PyResult<&'a [Value]> {
+pub fn method_args<'a>(qualname: &str, args: &Args<'a>, min: usize, max: usize) -> PyResult<&'a [Value]> {
     if !args.kw.is_empty() {
-        return Err(type_error(format!(
-            "{}() takes no keyword arguments",
-            qualname
-        )));
+        return Err(type_error(format!("{}() takes no keyword arguments", qualname)));
     }
     let rest = args.pos.get(1..).unwrap_or(&[]);
     method_arity(qualname, rest.len(), min, max)?;
@@ -222,12 +183,7 @@ pub fn method_args<'a>(
 
 /// Like `method_args`, worded as Argument Clinic words positional-only methods:
 /// "insert expected 2 arguments, got 1", "pop expected at most 1 argument, got 2".
-pub fn clinic_args<'a>(
-    name: &str,
-    args: &Args<'a>,
-    min: usize,
-    max: usize,
-) -> PyResult<&'a [Value]> {
+pub fn clinic_args<'a>(name: &str, args: &Args<'a>, min: usize, max: usize) -> PyResult<&'a [Value]> {
     if !args.kw.is_empty() {
         return Err(type_error(format!("{}() takes no keyword arguments", name)));
     }
@@ -235,29 +191,11 @@ pub fn clinic_args<'a>(
     let n = rest.len();
     if n < min || n > max {
         return Err(type_error(if min == max {
-            format!(
-                "{} expected {} argument{}, got {}",
-                name,
-                min,
-                plural(min),
-                n
-            )
+            format!("{} expected {} argument{}, got {}", name, min, plural(min), n)
         } else if n < min {
-            format!(
-                "{} expected at least {} argument{}, got {}",
-                name,
-                min,
-                plural(min),
-                n
-            )
+            format!("{} expected at least {} argument{}, got {}", name, min, plural(min), n)
         } else {
-            format!(
-                "{} expected at most {} argument{}, got {}",
-                name,
-                max,
-                plural(max),
-                n
-            )
+            format!("{} expected at most {} argument{}, got {}", name, max, plural(max), n)
         }));
     }
     Ok(rest)

@@ -17,12 +17,7 @@ use crate::vm::value::Value;
 use crate::vm::vm::Vm;
 use crate::vm::PyResult;
 
-pub fn construct(
-    vm: &mut Vm,
-    class: &Arc<Class>,
-    kind: BuiltinType,
-    args: Args<'_>,
-) -> PyResult<Value> {
+pub fn construct(vm: &mut Vm, class: &Arc<Class>, kind: BuiltinType, args: Args<'_>) -> PyResult<Value> {
     match kind {
         BuiltinType::Object => {
             if !args.pos.is_empty() || !args.kw.is_empty() {
@@ -82,11 +77,7 @@ pub fn construct(
             Ok(Value::Dict(Arc::new(DictObj::new(map))))
         }
         BuiltinType::Set | BuiltinType::FrozenSet => {
-            let name = if kind == BuiltinType::Set {
-                "set"
-            } else {
-                "frozenset"
-            };
+            let name = if kind == BuiltinType::Set { "set" } else { "frozenset" };
             no_kwargs(name, &args)?;
             check_count(name, args.pos.len(), 0, 1)?;
             let frozen = kind == BuiltinType::FrozenSet;
@@ -122,11 +113,7 @@ pub fn construct(
                     args.pos.len()
                 )));
             }
-            let get = |i: usize, name: &str| {
-                super::args::param(&args, i, name)
-                    .cloned()
-                    .unwrap_or(Value::None)
-            };
+            let get = |i: usize, name: &str| super::args::param(&args, i, name).cloned().unwrap_or(Value::None);
             Ok(Value::Property(Arc::new(Property {
                 fget: get(0, "fget"),
                 fset: get(1, "fset"),
@@ -150,14 +137,10 @@ pub fn construct(
         }
         BuiltinType::Super => vm.explicit_super(args),
         BuiltinType::NoneType => {
-            check_count("NoneType", args.pos.len(), 0, 0)
-                .map_err(|_| type_error("NoneType takes no arguments"))?;
+            check_count("NoneType", args.pos.len(), 0, 0).map_err(|_| type_error("NoneType takes no arguments"))?;
             Ok(Value::None)
         }
-        _ => Err(type_error(format!(
-            "cannot create '{}' instances",
-            class.name
-        ))),
+        _ => Err(type_error(format!("cannot create '{}' instances", class.name))),
     }
 }
 
@@ -173,10 +156,7 @@ pub fn new_set(items: Vec<Value>, frozen: bool) -> PyResult<Value> {
 fn construct_int(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     for (k, _) in args.kw {
         if &**k != "base" {
-            return Err(type_error(format!(
-                "'{}' is an invalid keyword argument for int()",
-                k
-            )));
+            return Err(type_error(format!("'{}' is an invalid keyword argument for int()", k)));
         }
     }
     if args.pos.len() > 2 {
@@ -205,11 +185,7 @@ fn construct_int(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             let text = match x {
                 Value::Str(s) => s.as_str().to_string(),
                 Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
-                _ => {
-                    return Err(type_error(
-                        "int() can't convert non-string with explicit base",
-                    ))
-                }
+                _ => return Err(type_error("int() can't convert non-string with explicit base")),
             };
             parse_int_value(&text, base as u32, x)
         }
@@ -281,12 +257,8 @@ pub fn to_float(vm: &mut Vm, x: &Value) -> PyResult<f64> {
         Value::Int(i) => Ok(*i as f64),
         Value::Bool(b) => Ok(*b as i64 as f64),
         Value::BigInt(b) => bigint_to_f64(b),
-        Value::Str(s) => parse_float(s.as_str()).ok_or_else(|| {
-            value_error(format!(
-                "could not convert string to float: {}",
-                str_repr(s.as_str())
-            ))
-        }),
+        Value::Str(s) => parse_float(s.as_str())
+            .ok_or_else(|| value_error(format!("could not convert string to float: {}", str_repr(s.as_str())))),
         Value::Bytes(b) => parse_float(&String::from_utf8_lossy(b)).ok_or_else(|| {
             value_error(format!(
                 "could not convert string to float: {}",
@@ -396,8 +368,7 @@ fn construct_bytes(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
                 )))
             }
         };
-        return super::methods::str::encode_str(s.as_str(), &enc)
-            .map(|b| Value::Bytes(Arc::new(b)));
+        return super::methods::str::encode_str(s.as_str(), &enc).map(|b| Value::Bytes(Arc::new(b)));
     }
     if encoding.is_some() {
         return Err(type_error("encoding without a string argument"));
@@ -457,12 +428,7 @@ fn construct_bytes(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 pub fn dict_update(vm: &mut Vm, map: &mut DictStorage, src: &Value) -> PyResult<()> {
     match src {
         Value::Dict(d) => {
-            let entries: Vec<_> = d
-                .map
-                .lock()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
+            let entries: Vec<_> = d.map.lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             for (k, v) in entries {
                 map.insert(k, v);
             }
@@ -548,11 +514,7 @@ fn construct_type(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             let base = match bases.as_slice() {
                 [] => types().object.clone(),
                 [Value::Class(c)] => c.clone(),
-                _ => {
-                    return Err(type_error(
-                        "type(): gilsim supports single inheritance only",
-                    ))
-                }
+                _ => return Err(type_error("type(): gilsim supports single inheritance only")),
             };
             if let Some(kind) = base.builtin {
                 if !matches!(kind, BuiltinType::Object | BuiltinType::Exception) {

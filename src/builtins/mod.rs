@@ -57,18 +57,20 @@ static BUILTINS: LazyLock<HashMap<&'static str, Value>> = LazyLock::new(|| {
     m
 });
 
+/// Every built-in name, sorted (for "Did you mean" suggestions).
+pub fn builtin_names() -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = BUILTINS.keys().copied().collect();
+    v.sort_unstable();
+    v
+}
+
 /// The built-in named `name`, if any.
 pub fn lookup_builtin(name: &str) -> Option<Value> {
     BUILTINS.get(name).cloned()
 }
 
 /// Calling a built-in type: `int(x)`, `list(it)`, `dict(a=1)`…
-pub fn construct(
-    vm: &mut Vm,
-    class: &Arc<Class>,
-    kind: BuiltinType,
-    args: Args<'_>,
-) -> PyResult<Value> {
+pub fn construct(vm: &mut Vm, class: &Arc<Class>, kind: BuiltinType, args: Args<'_>) -> PyResult<Value> {
     constructors::construct(vm, class, kind, args)
 }
 

@@ -31,10 +31,7 @@ pub fn parse_int(s: &str, base: u32) -> Option<BigInt> {
     if digits.is_empty() {
         return None;
     }
-    let digits: String = digits
-        .chars()
-        .map(to_ascii_digit)
-        .collect::<Option<String>>()?;
+    let digits: String = digits.chars().map(to_ascii_digit).collect::<Option<String>>()?;
     let v = BigInt::from_str_radix(&digits, base).ok()?;
     Some(if negative { -v } else { v })
 }
@@ -65,14 +62,11 @@ fn to_ascii_digit(c: char) -> Option<char> {
 /// The value of a non-ASCII Unicode decimal digit, for the common digit blocks.
 fn unicode_decimal(c: char) -> Option<u32> {
     const ZEROS: &[u32] = &[
-        0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50,
-        0xED0, 0xF20, 0x1040, 0xFF10,
+        0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50, 0xED0, 0xF20,
+        0x1040, 0xFF10,
     ];
     let u = c as u32;
-    ZEROS
-        .iter()
-        .find(|&&z| u >= z && u < z + 10)
-        .map(|&z| u - z)
+    ZEROS.iter().find(|&&z| u >= z && u < z + 10).map(|&z| u - z)
 }
 
 /// Removes underscores that sit between digits (or right after a base prefix); `None` if
@@ -134,10 +128,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
             clean.push(char::from_digit(unicode_decimal(c)?, 10)?);
         }
     }
-    if clean.starts_with(['+', '-'])
-        || clean.is_empty()
-        || !clean.bytes().any(|b| b.is_ascii_digit())
-    {
+    if clean.starts_with(['+', '-']) || clean.is_empty() || !clean.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
     // Rust accepts "inf"/"nan" spellings we already handled, and nothing else exotic.

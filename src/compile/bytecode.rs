@@ -177,8 +177,8 @@ impl Op {
     pub fn jump_target(&self) -> Option<u32> {
         use Op::*;
         match *self {
-            ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t)
-            | JumpIfFalseOrPop(t) | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => Some(t),
+            ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t) | JumpIfFalseOrPop(t)
+            | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => Some(t),
             _ => None,
         }
     }
@@ -186,10 +186,8 @@ impl Op {
     pub fn set_jump_target(&mut self, target: u32) {
         use Op::*;
         match self {
-            ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t)
-            | JumpIfFalseOrPop(t) | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => {
-                *t = target
-            }
+            ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t) | JumpIfFalseOrPop(t)
+            | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => *t = target,
             _ => {}
         }
     }
@@ -248,12 +246,7 @@ pub struct Code {
 impl Code {
     /// The 1-based source line of the instruction at `ip`.
     pub fn line_of(&self, ip: usize) -> usize {
-        let span = self
-            .spans
-            .get(ip)
-            .or(self.spans.last())
-            .copied()
-            .unwrap_or_default();
+        let span = self.spans.get(ip).or(self.spans.last()).copied().unwrap_or_default();
         self.source.line_of(span.start)
     }
 

@@ -111,10 +111,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             ExprKind::Starred(_) => {
-                return Err(CompileError::new(
-                    "can't use starred expression here",
-                    e.span,
-                ));
+                return Err(CompileError::new("can't use starred expression here", e.span));
             }
             ExprKind::Tuple(items) => {
                 if has_starred(items) {
@@ -185,20 +182,12 @@ impl<'a> Compiler<'a> {
                     self.emit(Op::BuildMap(items.len() as u32));
                 }
             }
-            ExprKind::ListComp { elt, generators } => {
-                self.comprehension(e.span, Comp::List(elt), generators)?
+            ExprKind::ListComp { elt, generators } => self.comprehension(e.span, Comp::List(elt), generators)?,
+            ExprKind::SetComp { elt, generators } => self.comprehension(e.span, Comp::Set(elt), generators)?,
+            ExprKind::DictComp { key, value, generators } => {
+                self.comprehension(e.span, Comp::Dict(key, value), generators)?
             }
-            ExprKind::SetComp { elt, generators } => {
-                self.comprehension(e.span, Comp::Set(elt), generators)?
-            }
-            ExprKind::DictComp {
-                key,
-                value,
-                generators,
-            } => self.comprehension(e.span, Comp::Dict(key, value), generators)?,
-            ExprKind::GeneratorExp { elt, generators } => {
-                self.comprehension(e.span, Comp::Gen(elt), generators)?
-            }
+            ExprKind::GeneratorExp { elt, generators } => self.comprehension(e.span, Comp::Gen(elt), generators)?,
             ExprKind::Yield(v) => {
                 self.check_yield(e.span)?;
                 match v {
@@ -215,10 +204,7 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::YieldFrom);
             }
             ExprKind::Await(_) => {
-                return Err(CompileError::new(
-                    "'await' is not supported by gilsim",
-                    e.span,
-                ));
+                return Err(CompileError::new("'await' is not supported by gilsim", e.span));
             }
         }
         Ok(())
@@ -450,10 +436,7 @@ impl<'a> Compiler<'a> {
     ) -> CResult {
         // Defaults are evaluated where the function is defined.
         let positional: Vec<&Param> = params.posonly.iter().chain(&params.args).collect();
-        let defaults: Vec<&Expr> = positional
-            .iter()
-            .filter_map(|p| p.default.as_ref())
-            .collect();
+        let defaults: Vec<&Expr> = positional.iter().filter_map(|p| p.default.as_ref()).collect();
         let kwdefaults: Vec<(&Ident, &Expr)> = params
             .kwonly
             .iter()
@@ -523,12 +506,7 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn comprehension(
-        &mut self,
-        span: Span,
-        kind: Comp<'a>,
-        generators: &'a [Comprehension],
-    ) -> CResult {
+    fn comprehension(&mut self, span: Span, kind: Comp<'a>, generators: &'a [Comprehension]) -> CResult {
         let Some(first) = generators.first() else {
             return Err(CompileError::new("comprehension without 'for'", span));
         };

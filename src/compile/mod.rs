@@ -40,16 +40,9 @@ pub struct CompiledModule {
     pub global_names: Arc<Vec<Arc<str>>>,
 }
 
-pub fn compile_module(
-    module: &Module,
-    source: &Arc<SourceFile>,
-) -> Result<CompiledModule, CompileError> {
+pub fn compile_module(module: &Module, source: &Arc<SourceFile>) -> Result<CompiledModule, CompileError> {
     let table = symtable::analyze(module)?;
-    let global_names: Vec<Arc<str>> = table
-        .global_names
-        .iter()
-        .map(|s| Arc::from(s.as_str()))
-        .collect();
+    let global_names: Vec<Arc<str>> = table.global_names.iter().map(|s| Arc::from(s.as_str())).collect();
     let mut c = Compiler {
         global_index: global_names
             .iter()
@@ -204,10 +197,7 @@ impl<'a> Compiler<'a> {
         let closure_sources = match self.units.last() {
             Some(parent) => {
                 let ps = &self.table.scopes[parent.scope];
-                s.freevars
-                    .iter()
-                    .map(|v| ps.cell_index(v).unwrap_or(0))
-                    .collect()
+                s.freevars.iter().map(|v| ps.cell_index(v).unwrap_or(0)).collect()
             }
             None => Vec::new(),
         };
@@ -215,12 +205,7 @@ impl<'a> Compiler<'a> {
             .cellvars
             .iter()
             .enumerate()
-            .filter_map(|(ci, name)| {
-                s.params
-                    .iter()
-                    .position(|p| p == name)
-                    .map(|pi| (ci as u32, pi as u32))
-            })
+            .filter_map(|(ci, name)| s.params.iter().position(|p| p == name).map(|pi| (ci as u32, pi as u32)))
             .collect();
         Arc::new(Code {
             name: self.intern(&u.name),
@@ -333,9 +318,7 @@ impl<'a> Compiler<'a> {
     fn load_name(&mut self, name: &str) {
         let op = match self.scope().lookup(name) {
             NameScope::Local => Op::LoadFast(self.local_index(name)),
-            NameScope::Cell | NameScope::Free => {
-                Op::LoadDeref(self.scope().cell_index(name).unwrap_or(0))
-            }
+            NameScope::Cell | NameScope::Free => Op::LoadDeref(self.scope().cell_index(name).unwrap_or(0)),
             NameScope::Global => Op::LoadGlobal(self.global_slot(name)),
             NameScope::ClassName => Op::LoadName(self.name_index(name)),
         };
@@ -345,9 +328,7 @@ impl<'a> Compiler<'a> {
     fn store_name(&mut self, name: &str) {
         let op = match self.scope().lookup(name) {
             NameScope::Local => Op::StoreFast(self.local_index(name)),
-            NameScope::Cell | NameScope::Free => {
-                Op::StoreDeref(self.scope().cell_index(name).unwrap_or(0))
-            }
+            NameScope::Cell | NameScope::Free => Op::StoreDeref(self.scope().cell_index(name).unwrap_or(0)),
             NameScope::Global => Op::StoreGlobal(self.global_slot(name)),
             NameScope::ClassName => Op::StoreName(self.name_index(name)),
         };
@@ -357,9 +338,7 @@ impl<'a> Compiler<'a> {
     fn delete_name(&mut self, name: &str) {
         let op = match self.scope().lookup(name) {
             NameScope::Local => Op::DeleteFast(self.local_index(name)),
-            NameScope::Cell | NameScope::Free => {
-                Op::DeleteDeref(self.scope().cell_index(name).unwrap_or(0))
-            }
+            NameScope::Cell | NameScope::Free => Op::DeleteDeref(self.scope().cell_index(name).unwrap_or(0)),
             NameScope::Global => Op::DeleteGlobal(self.global_slot(name)),
             NameScope::ClassName => Op::DeleteName(self.name_index(name)),
         };
@@ -379,9 +358,6 @@ impl<'a> Compiler<'a> {
     }
 
     fn in_function(&self) -> bool {
-        matches!(
-            self.scope().kind,
-            ScopeKind::Function | ScopeKind::Comprehension
-        )
+        matches!(self.scope().kind, ScopeKind::Function | ScopeKind::Comprehension)
     }
 }

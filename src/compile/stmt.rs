@@ -148,10 +148,7 @@ impl<'a> Compiler<'a> {
                 ..
             } => {
                 if *is_async {
-                    return Err(CompileError::new(
-                        "async functions are not supported by gilsim",
-                        s.span,
-                    ));
+                    return Err(CompileError::new("async functions are not supported by gilsim", s.span));
                 }
                 for d in decorators {
                     self.expr(d)?;
@@ -171,10 +168,7 @@ impl<'a> Compiler<'a> {
             } => {
                 if let Some((k, _)) = keywords.first() {
                     return Err(CompileError::new(
-                        format!(
-                            "class keyword argument '{}' is not supported by gilsim",
-                            k.name
-                        ),
+                        format!("class keyword argument '{}' is not supported by gilsim", k.name),
                         k.span,
                     ));
                 }
@@ -219,16 +213,9 @@ impl<'a> Compiler<'a> {
                     self.emit(Op::Raise(2));
                 }
             },
-            StmtKind::With {
-                items,
-                body,
-                is_async,
-            } => {
+            StmtKind::With { items, body, is_async } => {
                 if *is_async {
-                    return Err(CompileError::new(
-                        "async with is not supported by gilsim",
-                        s.span,
-                    ));
+                    return Err(CompileError::new("async with is not supported by gilsim", s.span));
                 }
                 self.with(items, body)?;
             }
@@ -277,11 +264,7 @@ impl<'a> Compiler<'a> {
                         let saved = self.set_span(a.span);
                         let n = self.name_index(&a.name);
                         self.emit(Op::ImportFrom(n));
-                        let bound = a
-                            .asname
-                            .as_ref()
-                            .map(|i| i.name.as_str())
-                            .unwrap_or(&a.name);
+                        let bound = a.asname.as_ref().map(|i| i.name.as_str()).unwrap_or(&a.name);
                         self.store_name(bound);
                         self.set_span(saved);
                     }
@@ -326,20 +309,13 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::StoreSubscr);
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
-                let star = items
-                    .iter()
-                    .position(|e| matches!(e.kind, ExprKind::Starred(_)));
+                let star = items.iter().position(|e| matches!(e.kind, ExprKind::Starred(_)));
                 match star {
                     None => {
                         self.emit(Op::UnpackSequence(items.len() as u32));
                     }
                     Some(i) => {
-                        if items
-                            .iter()
-                            .filter(|e| matches!(e.kind, ExprKind::Starred(_)))
-                            .count()
-                            > 1
-                        {
+                        if items.iter().filter(|e| matches!(e.kind, ExprKind::Starred(_))).count() > 1 {
                             return Err(CompileError::new(
                                 "multiple starred expressions in assignment",
                                 target.span,
@@ -573,12 +549,7 @@ impl<'a> Compiler<'a> {
 
     // ---- try / with ----
 
-    fn try_except(
-        &mut self,
-        body: &'a [Stmt],
-        handlers: &'a [ExceptHandler],
-        orelse: &'a [Stmt],
-    ) -> CResult {
+    fn try_except(&mut self, body: &'a [Stmt], handlers: &'a [ExceptHandler], orelse: &'a [Stmt]) -> CResult {
         let setup = self.emit(Op::SetupFinally(0));
         self.unit().fblocks.push(FBlock::TryBody);
         self.stmts(body)?;
@@ -604,9 +575,7 @@ impl<'a> Compiler<'a> {
                 }
             }
             let name = h.name.as_ref().map(|n| n.name.clone());
-            self.unit()
-                .fblocks
-                .push(FBlock::Handler { name: name.clone() });
+            self.unit().fblocks.push(FBlock::Handler { name: name.clone() });
             self.stmts(&h.body)?;
             self.unit().fblocks.pop();
             self.emit(Op::PopExcept);
@@ -635,9 +604,7 @@ impl<'a> Compiler<'a> {
         finalbody: &'a [Stmt],
     ) -> CResult {
         let setup = self.emit(Op::SetupFinally(0));
-        self.unit()
-            .fblocks
-            .push(FBlock::FinallyTry { body: finalbody });
+        self.unit().fblocks.push(FBlock::FinallyTry { body: finalbody });
         if handlers.is_empty() {
             self.stmts(body)?;
             self.stmts(orelse)?;

@@ -173,8 +173,7 @@ impl Builder {
     fn push_scope(&mut self, kind: ScopeKind, name: &str, span: Span) -> ScopeId {
         let id = self.scopes.len();
         self.scopes.push(Scope::new(kind, name, Some(self.current)));
-        self.by_span
-            .insert((span.start, span.end, kind_tag(kind)), id);
+        self.by_span.insert((span.start, span.end, kind_tag(kind)), id);
         let prev = self.current;
         self.current = id;
         prev
@@ -369,17 +368,11 @@ impl Builder {
             }
             StmtKind::ImportFrom { names, star, .. } => {
                 if *star && self.scope().kind != ScopeKind::Module {
-                    self.errors.push(CompileError::new(
-                        "import * only allowed at module level",
-                        s.span,
-                    ));
+                    self.errors
+                        .push(CompileError::new("import * only allowed at module level", s.span));
                 }
                 for a in names {
-                    let n = a
-                        .asname
-                        .as_ref()
-                        .map(|n| n.name.clone())
-                        .unwrap_or(a.name.clone());
+                    let n = a.asname.as_ref().map(|n| n.name.clone()).unwrap_or(a.name.clone());
                     self.bind(&n);
                 }
             }
@@ -426,10 +419,7 @@ impl Builder {
         for p in order {
             if self.scope().params.contains(&p.name.name) {
                 self.errors.push(CompileError::new(
-                    format!(
-                        "duplicate argument '{}' in function definition",
-                        p.name.name
-                    ),
+                    format!("duplicate argument '{}' in function definition", p.name.name),
                     p.name.span,
                 ));
             }
@@ -515,11 +505,7 @@ impl Builder {
                 let mut sid = self.current;
                 while self.scopes[sid].kind == ScopeKind::Comprehension {
                     let parent = self.scopes[sid].parent.unwrap_or(0);
-                    self.scopes[sid]
-                        .symbols
-                        .entry(target.name.clone())
-                        .or_default()
-                        .used = true;
+                    self.scopes[sid].symbols.entry(target.name.clone()).or_default().used = true;
                     sid = parent;
                 }
                 self.scopes[sid]
@@ -532,9 +518,7 @@ impl Builder {
                 self.expr(func);
                 for a in args {
                     match a {
-                        Arg::Positional(v) | Arg::Starred(v) | Arg::DoubleStarred(v) => {
-                            self.expr(v)
-                        }
+                        Arg::Positional(v) | Arg::Starred(v) | Arg::DoubleStarred(v) => self.expr(v),
                         Arg::Keyword(_, v) => self.expr(v),
                     }
                 }
@@ -576,16 +560,11 @@ impl Builder {
             | ExprKind::GeneratorExp { elt, generators } => {
                 self.comprehension(e.span, generators, &[elt]);
                 if matches!(e.kind, ExprKind::GeneratorExp { .. }) {
-                    let id = self.by_span
-                        [&(e.span.start, e.span.end, kind_tag(ScopeKind::Comprehension))];
+                    let id = self.by_span[&(e.span.start, e.span.end, kind_tag(ScopeKind::Comprehension))];
                     self.scopes[id].is_generator = true;
                 }
             }
-            ExprKind::DictComp {
-                key,
-                value,
-                generators,
-            } => {
+            ExprKind::DictComp { key, value, generators } => {
                 self.comprehension(e.span, generators, &[key, value]);
             }
             ExprKind::Yield(v) => {
@@ -603,9 +582,7 @@ impl Builder {
             ScopeKind::Comprehension => self
                 .errors
                 .push(CompileError::new("'yield' inside list comprehension", span)),
-            _ => self
-                .errors
-                .push(CompileError::new("'yield' outside function", span)),
+            _ => self.errors.push(CompileError::new("'yield' outside function", span)),
         }
     }
 
@@ -675,9 +652,7 @@ fn resolve(table: &mut SymbolTable) -> Result<(), CompileError> {
         }
         match found {
             Some(def) => {
-                table.scopes[def]
-                    .resolved
-                    .insert(name.clone(), NameScope::Cell);
+                table.scopes[def].resolved.insert(name.clone(), NameScope::Cell);
                 table.scopes[def].cellvars.insert(name.clone());
                 for p in path {
                     let s = &mut table.scopes[p];
@@ -729,12 +704,7 @@ fn resolve(table: &mut SymbolTable) -> Result<(), CompileError> {
         let globals: Vec<String> = s
             .symbols
             .keys()
-            .filter(|n| {
-                matches!(
-                    s.resolved.get(*n),
-                    Some(NameScope::Global) | Some(NameScope::ClassName)
-                )
-            })
+            .filter(|n| matches!(s.resolved.get(*n), Some(NameScope::Global) | Some(NameScope::ClassName)))
             .cloned()
             .collect();
         for g in globals {

@@ -49,11 +49,7 @@ fn math_1(x: f64, f: fn(f64) -> f64, can_overflow: bool) -> PyResult<Value> {
         return Err(domain_error());
     }
     if r.is_infinite() && x.is_finite() {
-        return Err(if can_overflow {
-            range_error()
-        } else {
-            domain_error()
-        });
+        return Err(if can_overflow { range_error() } else { domain_error() });
     }
     Ok(Value::Float(r))
 }
@@ -93,10 +89,10 @@ unary! {
 }
 
 static FUNCTIONS: &[&BuiltinFunction] = &[
-    &SQRT, &EXP, &EXPM1, &SIN, &COS, &TAN, &ASIN, &ACOS, &ATAN, &SINH, &COSH, &TANH, &ASINH,
-    &ACOSH, &ATANH, &FABS, &DEGREES, &RADIANS, &FLOOR, &CEIL, &TRUNC, &FACTORIAL, &GCD, &LCM, &LOG,
-    &LOG2, &LOG10, &LOG1P, &POW, &ATAN2, &HYPOT, &ISCLOSE, &ISNAN, &ISINF, &ISFINITE, &COPYSIGN,
-    &FMOD, &MODF, &FREXP, &LDEXP, &FSUM, &PROD, &COMB, &PERM, &ISQRT, &DIST,
+    &SQRT, &EXP, &EXPM1, &SIN, &COS, &TAN, &ASIN, &ACOS, &ATAN, &SINH, &COSH, &TANH, &ASINH, &ACOSH, &ATANH, &FABS,
+    &DEGREES, &RADIANS, &FLOOR, &CEIL, &TRUNC, &FACTORIAL, &GCD, &LCM, &LOG, &LOG2, &LOG10, &LOG1P, &POW, &ATAN2,
+    &HYPOT, &ISCLOSE, &ISNAN, &ISINF, &ISFINITE, &COPYSIGN, &FMOD, &MODF, &FREXP, &LDEXP, &FSUM, &PROD, &COMB, &PERM,
+    &ISQRT, &DIST,
 ];
 
 macro_rules! builtin {
@@ -139,12 +135,7 @@ builtin!(DIST, "dist", dist);
 
 /// An integer argument (`__index__` semantics for built-in ints).
 fn arg_int(v: &Value) -> PyResult<BigInt> {
-    as_bigint(v).ok_or_else(|| {
-        type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            type_name(v)
-        ))
-    })
+    as_bigint(v).ok_or_else(|| type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
 }
 
 /// `int(f)` for an integral float: big when it does not fit in 64 bits.
@@ -190,9 +181,9 @@ fn factorial_of(n: &BigInt) -> PyResult<BigInt> {
     if n.is_negative() {
         return Err(value_error("factorial() not defined for negative values"));
     }
-    let n = n.to_u64().ok_or_else(|| {
-        overflow_error("factorial() argument should not exceed 9223372036854775807")
-    })?;
+    let n = n
+        .to_u64()
+        .ok_or_else(|| overflow_error("factorial() argument should not exceed 9223372036854775807"))?;
     Ok(product_range(1, n))
 }
 
@@ -321,11 +312,7 @@ fn pow(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             return Err(domain_error());
         }
         if r.is_infinite() {
-            return Err(if x == 0.0 {
-                domain_error()
-            } else {
-                range_error()
-            });
+            return Err(if x == 0.0 { domain_error() } else { range_error() });
         }
     }
     Ok(Value::Float(r))
@@ -398,9 +385,7 @@ fn dist(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let p = vm.collect(&args.pos[0])?;
     let q = vm.collect(&args.pos[1])?;
     if p.len() != q.len() {
-        return Err(value_error(
-            "both points must have the same number of dimensions",
-        ));
+        return Err(value_error("both points must have the same number of dimensions"));
     }
     let diffs: Vec<f64> = p
         .iter()
@@ -414,16 +399,8 @@ fn isclose(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "isclose", 2, 2)?;
     let a = arg_f64(&args.pos[0])?;
     let b = arg_f64(&args.pos[1])?;
-    let rel_tol = args
-        .kwarg("rel_tol")
-        .map(arg_f64)
-        .transpose()?
-        .unwrap_or(1e-9);
-    let abs_tol = args
-        .kwarg("abs_tol")
-        .map(arg_f64)
-        .transpose()?
-        .unwrap_or(0.0);
+    let rel_tol = args.kwarg("rel_tol").map(arg_f64).transpose()?.unwrap_or(1e-9);
+    let abs_tol = args.kwarg("abs_tol").map(arg_f64).transpose()?.unwrap_or(0.0);
     if rel_tol < 0.0 || abs_tol < 0.0 {
         return Err(value_error("tolerances must be non-negative"));
     }
@@ -625,10 +602,7 @@ fn prod(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn non_negative(v: &Value, what: &str) -> PyResult<BigInt> {
     let n = arg_int(v)?;
     if n.is_negative() {
-        return Err(value_error(format!(
-            "{} must be a non-negative integer",
-            what
-        )));
+        return Err(value_error(format!("{} must be a non-negative integer", what)));
     }
     Ok(n)
 }

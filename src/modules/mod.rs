@@ -38,22 +38,14 @@ pub fn is_builtin_module(name: &str) -> bool {
 
 /// Creates built-in module `name` for this interpreter; `None` if there is no such module.
 pub fn create(vm: &mut Vm, name: &str) -> Option<PyResult<Arc<Module>>> {
-    REGISTRY
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, create)| create(vm))
+    REGISTRY.iter().find(|(n, _)| *n == name).map(|(_, create)| create(vm))
 }
 
 // ---- helpers shared by the modules ----
 
 /// A module from its name and functions plus other attributes.
-fn native_module(
-    name: &str,
-    funcs: &[&'static BuiltinFunction],
-    attrs: Vec<(&str, Value)>,
-) -> Arc<Module> {
-    let mut entries: Vec<(&str, Value)> =
-        funcs.iter().map(|f| (f.name, Value::Builtin(f))).collect();
+fn native_module(name: &str, funcs: &[&'static BuiltinFunction], attrs: Vec<(&str, Value)>) -> Arc<Module> {
+    let mut entries: Vec<(&str, Value)> = funcs.iter().map(|f| (f.name, Value::Builtin(f))).collect();
     entries.extend(attrs);
     entries.push(("__name__", Value::str(name)));
     Module::new_native(name, entries)
@@ -65,13 +57,7 @@ fn native_class(name: &str, module: &str, methods: &[&'static BuiltinFunction]) 
     for m in methods {
         dict.insert(Arc::from(m.name), Value::Builtin(m));
     }
-    make_class(
-        name,
-        module,
-        Some(&types().object),
-        dict,
-        Some(BuiltinType::Native),
-    )
+    make_class(name, module, Some(&types().object), dict, Some(BuiltinType::Native))
 }
 
 /// Checks the positional argument count, CPython's "f() takes ... arguments" errors.
@@ -109,9 +95,6 @@ fn arity(args: &Args<'_>, name: &str, min: usize, max: usize) -> PyResult<()> {
 fn arg_f64(v: &Value) -> PyResult<f64> {
     match as_f64(v) {
         Some(r) => r,
-        None => Err(type_error(format!(
-            "must be real number, not {}",
-            type_name(v)
-        ))),
+        None => Err(type_error(format!("must be real number, not {}", type_name(v)))),
     }
 }

@@ -113,11 +113,7 @@ fn getcwd(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn str_arg<'a>(v: &'a Value, what: &str) -> PyResult<&'a str> {
     match v {
         Value::Str(s) => Ok(s.as_str()),
-        other => Err(type_error(format!(
-            "{} must be str, not {}",
-            what,
-            type_name(other)
-        ))),
+        other => Err(type_error(format!("{} must be str, not {}", what, type_name(other)))),
     }
 }
 
@@ -216,9 +212,7 @@ fn splitext(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let p = path_arg(&args.pos[0])?;
     let base_start = p.rfind('/').map(|i| i + 1).unwrap_or(0);
     let (root, ext) = match p.rfind('.') {
-        Some(dot) if dot > base_start && p[base_start..dot].chars().any(|c| c != '.') => {
-            p.split_at(dot)
-        }
+        Some(dot) if dot > base_start && p[base_start..dot].chars().any(|c| c != '.') => p.split_at(dot),
         _ => (p, ""),
     };
     Ok(Value::tuple(vec![Value::str(root), Value::str(ext)]))
@@ -231,8 +225,7 @@ fn abspath(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let full = if p.starts_with('/') {
         p.to_string()
     } else {
-        let cwd =
-            std::env::current_dir().map_err(|e| crate::vm::errors::os_error(e.to_string()))?;
+        let cwd = std::env::current_dir().map_err(|e| crate::vm::errors::os_error(e.to_string()))?;
         format!("{}/{}", cwd.to_string_lossy(), p)
     };
     let mut parts: Vec<&str> = Vec::new();

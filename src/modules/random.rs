@@ -48,9 +48,7 @@ impl Mt {
         self.state[0] = s;
         for i in 1..N {
             let prev = self.state[i - 1];
-            self.state[i] = 1812433253u32
-                .wrapping_mul(prev ^ (prev >> 30))
-                .wrapping_add(i as u32);
+            self.state[i] = 1812433253u32.wrapping_mul(prev ^ (prev >> 30)).wrapping_add(i as u32);
         }
         self.index = N;
     }
@@ -197,8 +195,7 @@ impl Mt {
 
 // ---- the Random class and the module ----
 
-static RANDOM_CLASS: LazyLock<Arc<Class>> =
-    LazyLock::new(|| native_class("Random", "random", METHODS));
+static RANDOM_CLASS: LazyLock<Arc<Class>> = LazyLock::new(|| native_class("Random", "random", METHODS));
 
 static METHODS: &[&BuiltinFunction] = &[
     &SEED,
@@ -288,48 +285,44 @@ fn with_mt<R>(args: &Args<'_>, f: impl FnOnce(&mut Mt) -> R) -> PyResult<R> {
 /// Random.seed: ints by value, floats by hash, None from the OS; str/bytes are hashed by
 /// their bytes here (CPython uses SHA-512, so those sequences differ from CPython's).
 fn seed_mt(mt: &mut Mt, a: &Value) -> PyResult<()> {
-    let n: BigInt =
-        match a {
-            Value::None => {
-                let mut key = Vec::with_capacity(8);
-                for _ in 0..4 {
-                    use std::hash::{BuildHasher, Hasher};
-                    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-                    h.write_u128(
-                        std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .unwrap_or_default()
-                            .as_nanos(),
-                    );
-                    h.write_u32(std::process::id());
-                    let v = h.finish();
-                    key.push(v as u32);
-                    key.push((v >> 32) as u32);
-                }
-                mt.init_by_array(&key);
-                mt.gauss_next = None;
-                return Ok(());
+    let n: BigInt = match a {
+        Value::None => {
+            let mut key = Vec::with_capacity(8);
+            for _ in 0..4 {
+                use std::hash::{BuildHasher, Hasher};
+                let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+                h.write_u128(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap_or_default()
+                        .as_nanos(),
+                );
+                h.write_u32(std::process::id());
+                let v = h.finish();
+                key.push(v as u32);
+                key.push((v >> 32) as u32);
             }
-            Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => as_bigint(a).unwrap_or_default(),
-            Value::Float(f) => BigInt::from(hash_f64(*f)),
-            Value::Str(s) => BigInt::from_bytes_be(Sign::Plus, s.as_str().as_bytes()),
-            Value::Bytes(b) => BigInt::from_bytes_be(Sign::Plus, b),
-            _ => return Err(type_error(
+            mt.init_by_array(&key);
+            mt.gauss_next = None;
+            return Ok(());
+        }
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) => as_bigint(a).unwrap_or_default(),
+        Value::Float(f) => BigInt::from(hash_f64(*f)),
+        Value::Str(s) => BigInt::from_bytes_be(Sign::Plus, s.as_str().as_bytes()),
+        Value::Bytes(b) => BigInt::from_bytes_be(Sign::Plus, b),
+        _ => {
+            return Err(type_error(
                 "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.",
-            )),
-        };
+            ))
+        }
+    };
     mt.seed_int(&n);
     Ok(())
 }
 
 fn seed(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "seed", 1, 3)?;
-    let a = args
-        .pos
-        .get(1)
-        .or(args.kwarg("a"))
-        .cloned()
-        .unwrap_or(Value::None);
+    let a = args.pos.get(1).or(args.kwarg("a")).cloned().unwrap_or(Value::None);
     with_mt(&args, |mt| seed_mt(mt, &a))??;
     Ok(Value::None)
 }
@@ -344,19 +337,15 @@ fn getrandbits(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if k.is_negative() {
         return Err(value_error("number of bits must be non-negative"));
     }
-    let k = k.to_u64().filter(|k| *k <= 1 << 32).ok_or_else(|| {
-        crate::vm::errors::overflow_error("Python int too large to convert to C int")
-    })?;
+    let k = k
+        .to_u64()
+        .filter(|k| *k <= 1 << 32)
+        .ok_or_else(|| crate::vm::errors::overflow_error("Python int too large to convert to C int"))?;
     Ok(Value::from_bigint(with_mt(&args, |mt| mt.getrandbits(k))?))
 }
 
 fn int_arg(v: &Value) -> PyResult<BigInt> {
-    as_bigint(v).ok_or_else(|| {
-        type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            type_name(v)
-        ))
-    })
+    as_bigint(v).ok_or_else(|| type_error(format!("'{}' object cannot be interpreted as an integer", type_name(v))))
 }
 
 /// Lib/random.py (3.11) randrange's argument conversion: ints, or integral floats.
@@ -370,10 +359,7 @@ fn range_arg(v: &Value, which: usize) -> PyResult<BigInt> {
                 return Ok(n);
             }
         }
-        return Err(value_error(format!(
-            "non-integer arg {} for randrange()",
-            which
-        )));
+        return Err(value_error(format!("non-integer arg {} for randrange()", which)));
     }
     Err(type_error(format!(
         "'{}' object cannot be interpreted as an integer",
@@ -381,12 +367,7 @@ fn range_arg(v: &Value, which: usize) -> PyResult<BigInt> {
     )))
 }
 
-fn randrange_impl(
-    args: &Args<'_>,
-    start: &Value,
-    stop: Option<&Value>,
-    step: Option<&Value>,
-) -> PyResult<BigInt> {
+fn randrange_impl(args: &Args<'_>, start: &Value, stop: Option<&Value>, step: Option<&Value>) -> PyResult<BigInt> {
     let istart = range_arg(start, 1)?;
     let Some(stop) = stop.filter(|s| !s.is_none()) else {
         if step.is_some_and(|s| !matches!(s, Value::Int(1))) {
@@ -430,9 +411,7 @@ fn randrange(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let start = &args.pos[1];
     let stop = args.pos.get(2).or(args.kwarg("stop"));
     let step = args.pos.get(3).or(args.kwarg("step"));
-    Ok(Value::from_bigint(randrange_impl(
-        &args, start, stop, step,
-    )?))
+    Ok(Value::from_bigint(randrange_impl(&args, start, stop, step)?))
 }
 
 fn randint(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
@@ -440,20 +419,11 @@ fn randint(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         return Err(type_error(format!(
             "Random.randint() missing {} required positional argument{}",
             3usize.saturating_sub(args.pos.len()),
-            if args.pos.len() == 2 {
-                ": 'b'"
-            } else {
-                "s: 'a' and 'b'"
-            }
+            if args.pos.len() == 2 { ": 'b'" } else { "s: 'a' and 'b'" }
         )));
     }
     let b = Value::from_bigint(range_arg(&args.pos[2], 2)? + 1);
-    Ok(Value::from_bigint(randrange_impl(
-        &args,
-        &args.pos[1],
-        Some(&b),
-        None,
-    )?))
+    Ok(Value::from_bigint(randrange_impl(&args, &args.pos[1], Some(&b), None)?))
 }
 
 fn choice(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
@@ -490,10 +460,7 @@ fn shuffle(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             let n = vm.len(other)?;
             for i in (1..n).rev() {
                 let j = with_mt(&args, |mt| mt.randbelow_u64(i as u64 + 1) as usize)?;
-                let (vi, vj) = (
-                    vm.getitem(other, &Value::from(i))?,
-                    vm.getitem(other, &Value::from(j))?,
-                );
+                let (vi, vj) = (vm.getitem(other, &Value::from(i))?, vm.getitem(other, &Value::from(j))?);
                 vm.setitem(other, &Value::from(i), vj)?;
                 vm.setitem(other, &Value::from(j), vi)?;
             }
@@ -588,9 +555,7 @@ fn expovariate(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "expovariate", 2, 2)?;
     let lambd = arg_f64(&args.pos[1])?;
     if lambd == 0.0 {
-        return Err(crate::vm::errors::zero_division_error(
-            "float division by zero",
-        ));
+        return Err(crate::vm::errors::zero_division_error("float division by zero"));
     }
     let r = with_mt(&args, Mt::random)?;
     Ok(Value::Float(-(1.0 - r).ln() / lambd))
@@ -605,18 +570,10 @@ fn choices(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         Some(k) => int_arg(k)?.to_i64().unwrap_or(i64::MAX).max(0) as usize,
         None => 1,
     };
-    let weights = args
-        .pos
-        .get(2)
-        .or(args.kwarg("weights"))
-        .filter(|w| !w.is_none());
+    let weights = args.pos.get(2).or(args.kwarg("weights")).filter(|w| !w.is_none());
     let cum = args.kwarg("cum_weights").filter(|w| !w.is_none());
     let cum_weights: Option<Vec<f64>> = match (weights, cum) {
-        (Some(_), Some(_)) => {
-            return Err(type_error(
-                "Cannot specify both weights and cumulative weights",
-            ))
-        }
+        (Some(_), Some(_)) => return Err(type_error("Cannot specify both weights and cumulative weights")),
         (Some(w), None) => {
             let mut acc = 0.0;
             let mut out = Vec::new();
@@ -626,28 +583,19 @@ fn choices(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             }
             Some(out)
         }
-        (None, Some(c)) => Some(
-            vm.collect(c)?
-                .iter()
-                .map(arg_f64)
-                .collect::<PyResult<_>>()?,
-        ),
+        (None, Some(c)) => Some(vm.collect(c)?.iter().map(arg_f64).collect::<PyResult<_>>()?),
         (None, None) => None,
     };
     let indices: Vec<usize> = match cum_weights {
         None => {
             let nf = n as f64;
             with_mt(&args, |mt| {
-                (0..k)
-                    .map(|_| (mt.random() * nf).floor() as usize)
-                    .collect()
+                (0..k).map(|_| (mt.random() * nf).floor() as usize).collect()
             })?
         }
         Some(cw) => {
             if cw.len() != n {
-                return Err(value_error(
-                    "The number of weights does not match the population",
-                ));
+                return Err(value_error("The number of weights does not match the population"));
             }
             let total = cw.last().copied().unwrap_or(0.0);
             if total <= 0.0 {
@@ -687,10 +635,7 @@ mod tests {
         assert_eq!(mt.random(), 0.6394267984578837);
         // randint(1, 100) = 1 + _randbelow(100)
         assert_eq!(1 + mt.randbelow_u64(100), 4);
-        assert_eq!(
-            mt.getrandbits(70),
-            "281774556622676705531".parse::<BigInt>().unwrap()
-        );
+        assert_eq!(mt.getrandbits(70), "281774556622676705531".parse::<BigInt>().unwrap());
         // randrange(0, 1000, 7) = 7 * _randbelow(143)
         assert_eq!(7 * mt.randbelow_u64(143), 399);
         // choice('abcdef')

@@ -23,9 +23,7 @@ pub(super) fn create(vm: &mut Vm) -> PyResult<Arc<Module>> {
         .iter()
         .map(|(k, m)| (Value::str(k), Value::Module(m.clone())))
         .collect();
-    let path = Value::list(vec![Value::string(
-        interp.script_dir.to_string_lossy().into_owned(),
-    )]);
+    let path = Value::list(vec![Value::string(interp.script_dir.to_string_lossy().into_owned())]);
     let executable = std::env::current_exe()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -110,9 +108,7 @@ fn setrecursionlimit(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         }
     };
     if n < 1 {
-        return Err(value_error(
-            "recursion limit must be greater or equal than 1",
-        ));
+        return Err(value_error("recursion limit must be greater or equal than 1"));
     }
     if n > i32::MAX as i64 {
         return Err(crate::vm::errors::overflow_error(
@@ -126,9 +122,7 @@ fn setrecursionlimit(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             n, depth
         )));
     }
-    vm.interp
-        .recursion_limit
-        .store(n as usize, Ordering::Relaxed);
+    vm.interp.recursion_limit.store(n as usize, Ordering::Relaxed);
     Ok(Value::None)
 }
 
@@ -147,9 +141,7 @@ fn setswitchinterval(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
     // Python/ceval_gil.c stores microseconds, at least one.
     let us = (secs * 1e6).min(u64::MAX as f64) as u64;
-    vm.interp
-        .switch_interval_us
-        .store(us.max(1), Ordering::Relaxed);
+    vm.interp.switch_interval_us.store(us.max(1), Ordering::Relaxed);
     Ok(Value::None)
 }
 
@@ -161,8 +153,7 @@ enum Stream {
     Stderr,
 }
 
-static STREAM_CLASS: LazyLock<Arc<Class>> =
-    LazyLock::new(|| native_class("TextIOWrapper", "io", &[&WRITE, &FLUSH]));
+static STREAM_CLASS: LazyLock<Arc<Class>> = LazyLock::new(|| native_class("TextIOWrapper", "io", &[&WRITE, &FLUSH]));
 
 fn stream(which: Stream) -> Value {
     Value::Native(Arc::new(NativeObj {

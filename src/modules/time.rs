@@ -46,9 +46,7 @@ macro_rules! clock {
 static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
 
 fn since_unix_epoch() -> Duration {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
 }
 
 fn monotonic_duration() -> Duration {
@@ -59,12 +57,7 @@ fn ns(d: Duration) -> Value {
     Value::from(d.as_nanos().min(i64::MAX as u128) as i64)
 }
 
-clock!(
-    TIME,
-    "time",
-    time,
-    Value::Float(since_unix_epoch().as_secs_f64())
-);
+clock!(TIME, "time", time, Value::Float(since_unix_epoch().as_secs_f64()));
 clock!(TIME_NS, "time_ns", time_ns, ns(since_unix_epoch()));
 clock!(
     PERF_COUNTER,
@@ -84,12 +77,7 @@ clock!(
     monotonic,
     Value::Float(monotonic_duration().as_secs_f64())
 );
-clock!(
-    MONOTONIC_NS,
-    "monotonic_ns",
-    monotonic_ns,
-    ns(monotonic_duration())
-);
+clock!(MONOTONIC_NS, "monotonic_ns", monotonic_ns, ns(monotonic_duration()));
 clock!(
     PROCESS_TIME,
     "process_time",
@@ -117,20 +105,14 @@ clock!(
 
 /// CPU time of the process or the calling thread (`clock_gettime`); zero if unavailable.
 fn cpu_time(clock: libc::clockid_t) -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `ts` is a valid, exclusively borrowed timespec that outlives the call, and
     // clock_gettime writes only into it; the clock ids passed are constants libc defines.
     let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
     if rc != 0 {
         return Duration::ZERO;
     }
-    Duration::new(
-        ts.tv_sec.max(0) as u64,
-        ts.tv_nsec.clamp(0, 999_999_999) as u32,
-    )
+    Duration::new(ts.tv_sec.max(0) as u64, ts.tv_nsec.clamp(0, 999_999_999) as u32)
 }
 
 fn sleep(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
@@ -142,8 +124,7 @@ fn sleep(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if secs < 0.0 {
         return Err(value_error("sleep length must be non-negative"));
     }
-    let d = Duration::try_from_secs_f64(secs)
-        .map_err(|_| overflow_error("sleep length is too large"))?;
+    let d = Duration::try_from_secs_f64(secs).map_err(|_| overflow_error("sleep length is too large"))?;
     block_for(vm, d);
     Ok(Value::None)
 }

@@ -59,9 +59,7 @@ pub(crate) fn if_stmt(
 
 pub(crate) fn decorate(mut stmt: Stmt, decorators: Vec<Expr>) -> Stmt {
     match &mut stmt.kind {
-        StmtKind::FunctionDef { decorators: d, .. } | StmtKind::ClassDef { decorators: d, .. } => {
-            *d = decorators
-        }
+        StmtKind::FunctionDef { decorators: d, .. } | StmtKind::ClassDef { decorators: d, .. } => *d = decorators,
         _ => unreachable!("only definitions are decorated"),
     }
     stmt
@@ -179,10 +177,7 @@ pub(crate) fn assign(first: Expr, rest: Vec<Expr>) -> Result<StmtKind, SyntaxErr
     let mut targets = Vec::with_capacity(all.len());
     for t in all {
         if matches!(t.kind, ExprKind::Yield(_) | ExprKind::YieldFrom(_)) {
-            return Err(SyntaxError::new(
-                "assignment to yield expression not possible",
-                t.span,
-            ));
+            return Err(SyntaxError::new("assignment to yield expression not possible", t.span));
         }
         targets.push(to_target(t, TargetCtx::AssignFirst)?);
     }
@@ -204,19 +199,13 @@ pub(crate) fn aug_assign(target: Expr, op: BinOp, value: Expr) -> Result<StmtKin
     }
 }
 
-pub(crate) fn ann_assign(
-    target: Expr,
-    annotation: Expr,
-    value: Option<Expr>,
-) -> Result<StmtKind, SyntaxError> {
+pub(crate) fn ann_assign(target: Expr, annotation: Expr, value: Option<Expr>) -> Result<StmtKind, SyntaxError> {
     match &target.kind {
-        ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => {
-            Ok(StmtKind::AnnAssign {
-                target,
-                annotation,
-                value,
-            })
-        }
+        ExprKind::Name(_) | ExprKind::Attribute { .. } | ExprKind::Subscript { .. } => Ok(StmtKind::AnnAssign {
+            target,
+            annotation,
+            value,
+        }),
         ExprKind::Tuple(_) => Err(SyntaxError::new(
             "only single target (not tuple) can be annotated",
             target.span,
@@ -225,10 +214,7 @@ pub(crate) fn ann_assign(
             "only single target (not list) can be annotated",
             target.span,
         )),
-        _ => Err(SyntaxError::new(
-            "illegal target for annotation",
-            target.span,
-        )),
+        _ => Err(SyntaxError::new("illegal target for annotation", target.span)),
     }
 }
 
@@ -259,10 +245,7 @@ pub(crate) fn parameters(items: Vec<ParamItem>) -> Result<Parameters, SyntaxErro
     let mut check_name = |param: &Param| -> Result<(), SyntaxError> {
         if names.contains(&param.name.name) {
             return Err(SyntaxError::new(
-                format!(
-                    "duplicate argument '{}' in function definition",
-                    param.name.name
-                ),
+                format!("duplicate argument '{}' in function definition", param.name.name),
                 param.name.span,
             ));
         }
@@ -301,10 +284,7 @@ pub(crate) fn parameters(items: Vec<ParamItem>) -> Result<Parameters, SyntaxErro
                     return Err(SyntaxError::new("/ must be ahead of *", span));
                 }
                 if p.args.is_empty() {
-                    return Err(SyntaxError::new(
-                        "at least one argument must precede /",
-                        span,
-                    ));
+                    return Err(SyntaxError::new("at least one argument must precede /", span));
                 }
                 seen_slash = true;
                 p.posonly = std::mem::take(&mut p.args);
@@ -400,20 +380,10 @@ pub(crate) fn class_args(args: Vec<Arg>) -> Result<ClassArgs, SyntaxError> {
 }
 
 /// Concatenates adjacent string literals: all plain → `Str`, all bytes → `Bytes`, any f-string → `FString`.
-pub(crate) fn strings(
-    full: &str,
-    parts: Vec<(u32, StrLit, u32)>,
-    span: Span,
-) -> Result<Expr, SyntaxError> {
-    let bytes = parts
-        .iter()
-        .filter(|p| matches!(p.1, StrLit::Bytes(_)))
-        .count();
+pub(crate) fn strings(full: &str, parts: Vec<(u32, StrLit, u32)>, span: Span) -> Result<Expr, SyntaxError> {
+    let bytes = parts.iter().filter(|p| matches!(p.1, StrLit::Bytes(_))).count();
     if bytes != 0 && bytes != parts.len() {
-        return Err(SyntaxError::new(
-            "cannot mix bytes and nonbytes literals",
-            span,
-        ));
+        return Err(SyntaxError::new("cannot mix bytes and nonbytes literals", span));
     }
     if bytes != 0 {
         let mut out = Vec::new();

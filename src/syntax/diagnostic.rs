@@ -10,21 +10,12 @@ use super::source::SourceFile;
 /// Renders every error (a caret under the offending text, `file:line:column`), then one final
 /// line `SyntaxError: <message>` for the first error, so stderr's last line matches CPython's.
 pub fn render_syntax_errors(src: &SourceFile, errors: &[SyntaxError], color: bool) -> String {
-    let mut buffer = if color {
-        Buffer::ansi()
-    } else {
-        Buffer::no_color()
-    };
+    let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
     let config = term::Config::default();
     for error in errors {
-        let (text, start, end) = window(
-            &src.text,
-            error.span.start as usize,
-            error.span.end as usize,
-        );
+        let (text, start, end) = window(&src.text, error.span.start as usize, error.span.end as usize);
         let file = SimpleFile::new(src.name.as_str(), text.as_str());
-        let label =
-            Label::primary((), start..end).with_message(error.label.clone().unwrap_or_default());
+        let label = Label::primary((), start..end).with_message(error.label.clone().unwrap_or_default());
         let diagnostic = Diagnostic::error()
             .with_message(format!("{}: {}", error.kind, error.message))
             .with_labels(vec![label]);

@@ -16,12 +16,7 @@ use super::strings::{decode_body, Prefix};
 const MAX_SPEC_NESTING: u32 = 2;
 
 /// Parses the body `full[start..end]` of an f-string.
-pub(crate) fn parse_fstring(
-    full: &str,
-    start: u32,
-    end: u32,
-    raw: bool,
-) -> Result<Vec<FStringPart>, SyntaxError> {
+pub(crate) fn parse_fstring(full: &str, start: u32, end: u32, raw: bool) -> Result<Vec<FStringPart>, SyntaxError> {
     let mut p = FStringParser {
         full,
         pos: start as usize,
@@ -52,12 +47,7 @@ impl FStringParser<'_> {
         (self.pos + i < self.end).then(|| self.full.as_bytes()[self.pos + i])
     }
 
-    fn literal(
-        &self,
-        from: usize,
-        to: usize,
-        out: &mut Vec<FStringPart>,
-    ) -> Result<(), SyntaxError> {
+    fn literal(&self, from: usize, to: usize, out: &mut Vec<FStringPart>) -> Result<(), SyntaxError> {
         if from == to {
             return Ok(());
         }
@@ -152,12 +142,7 @@ impl FStringParser<'_> {
             let c = self.full[self.pos + 1..self.end].chars().next();
             match c {
                 Some(c @ ('r' | 's' | 'a')) => conversion = Some(c),
-                _ => {
-                    return Err(err(
-                        "invalid conversion character: expected 's', 'r', or 'a'",
-                        self.pos,
-                    ))
-                }
+                _ => return Err(err("invalid conversion character: expected 's', 'r', or 'a'", self.pos)),
             }
             self.pos += 2;
         }
@@ -189,9 +174,7 @@ impl FStringParser<'_> {
         let triple = self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote);
         self.pos += if triple { 3 } else { 1 };
         while let Some(b) = self.peek() {
-            if b == quote
-                && (!triple || (self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote)))
-            {
+            if b == quote && (!triple || (self.peek_at(1) == Some(quote) && self.peek_at(2) == Some(quote))) {
                 if triple {
                     self.pos += 2;
                 }

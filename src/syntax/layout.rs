@@ -28,20 +28,12 @@ pub(crate) enum Mode {
 }
 
 /// Lexes `text`, which starts at byte `base` of `full` (the whole file, for line numbers).
-pub(crate) fn lex(
-    full: &str,
-    base: u32,
-    text: &str,
-    mode: Mode,
-) -> Result<Vec<Spanned>, SyntaxError> {
+pub(crate) fn lex(full: &str, base: u32, text: &str, mode: Mode) -> Result<Vec<Spanned>, SyntaxError> {
     if let Some(at) = text.find('\0') {
         let at = base + at as u32;
         return Err(SyntaxError::new(
             "source code cannot contain null bytes",
-            Span {
-                start: at,
-                end: at + 1,
-            },
+            Span { start: at, end: at + 1 },
         ));
     }
     let mut layout = Layout {
@@ -79,10 +71,7 @@ struct Layout<'a> {
 
 impl Layout<'_> {
     fn span(&self, range: std::ops::Range<usize>) -> Span {
-        Span::new(
-            self.base as usize + range.start,
-            self.base as usize + range.end,
-        )
+        Span::new(self.base as usize + range.start, self.base as usize + range.end)
     }
 
     fn run(&mut self) -> Result<(), SyntaxError> {
@@ -112,11 +101,9 @@ impl Layout<'_> {
             }
             self.line_tokens += 1;
             if self.line_tokens > MAX_LINE_TOKENS {
-                return Err(
-                    SyntaxError::new("line too complex", span).with_label(format!(
-                        "gilsim allows at most {MAX_LINE_TOKENS} tokens in one logical line"
-                    )),
-                );
+                return Err(SyntaxError::new("line too complex", span).with_label(format!(
+                    "gilsim allows at most {MAX_LINE_TOKENS} tokens in one logical line"
+                )));
             }
             let slice = &self.text[range.clone()];
             let tok = match raw {
@@ -190,10 +177,7 @@ impl Layout<'_> {
                 return Err(tab_error(here));
             }
             if self.indents.len() > MAX_INDENT_LEVELS {
-                return Err(SyntaxError::indentation(
-                    "too many levels of indentation",
-                    here,
-                ));
+                return Err(SyntaxError::indentation("too many levels of indentation", here));
             }
             self.indents.push((col, alt));
             let span = self.span(self.line_start..end);
@@ -242,9 +226,7 @@ impl Layout<'_> {
                             "closing parenthesis '{c}' does not match opening parenthesis '{open}' on line {open_line}"
                         )
                     } else {
-                        format!(
-                            "closing parenthesis '{c}' does not match opening parenthesis '{open}'"
-                        )
+                        format!("closing parenthesis '{c}' does not match opening parenthesis '{open}'")
                     };
                     return Err(SyntaxError::new(message, span));
                 }
@@ -261,19 +243,13 @@ impl Layout<'_> {
             return Ok(());
         };
         if c == 'j' || c == 'J' {
-            return Err(SyntaxError::new(
-                "imaginary numbers are not supported by gilsim",
-                span,
-            ));
+            return Err(SyntaxError::new("imaginary numbers are not supported by gilsim", span));
         }
         if !(c.is_alphanumeric() || c == '_') {
             return Ok(());
         }
         // `1if x else 2` is (deprecated but) valid: a keyword may follow directly.
-        let word: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
         if ["and", "else", "for", "if", "in", "is", "not", "or"]
             .iter()
             .any(|k| word.starts_with(k))
@@ -301,10 +277,7 @@ impl Layout<'_> {
     fn lex_error(&self, err: LexError, range: std::ops::Range<usize>) -> SyntaxError {
         let span = self.span(range.clone());
         match err {
-            LexError::Unterminated {
-                triple,
-                detected_at,
-            } => {
+            LexError::Unterminated { triple, detected_at } => {
                 let detected = (range.start + detected_at).min(self.text.len());
                 // The end of the file is "on" the last line, not after its final newline.
                 let detected = if detected == self.text.len() && self.text.ends_with('\n') {
@@ -318,10 +291,7 @@ impl Layout<'_> {
                 } else {
                     "string literal"
                 };
-                SyntaxError::new(
-                    format!("unterminated {what} (detected at line {line})"),
-                    span,
-                )
+                SyntaxError::new(format!("unterminated {what} (detected at line {line})"), span)
             }
             LexError::InvalidCharacter => {
                 let c = self.text[range.start..].chars().next().unwrap_or(' ');
@@ -353,11 +323,7 @@ fn tab_error(span: Span) -> SyntaxError {
 #[cold]
 pub(crate) fn line_at(full: &str, offset: u32) -> usize {
     let end = (offset as usize).min(full.len());
-    full.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+    full.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 fn number(raw: Raw, slice: &str, span: Span) -> Result<Constant, SyntaxError> {

@@ -47,11 +47,9 @@ pub(crate) fn check_depth(module: &Module) -> Result<(), SyntaxError> {
             }
             Node::Expr(e) => {
                 if depth > MAX_EXPR_DEPTH {
-                    return Err(
-                        SyntaxError::new("too complex expression", e.span).with_label(format!(
-                            "gilsim allows expressions nested at most {MAX_EXPR_DEPTH} deep"
-                        )),
-                    );
+                    return Err(SyntaxError::new("too complex expression", e.span).with_label(format!(
+                        "gilsim allows expressions nested at most {MAX_EXPR_DEPTH} deep"
+                    )));
                 }
                 expr_children(e, &mut exprs, &mut stmts);
                 stack.extend(exprs.drain(..).map(|c| (Node::Expr(c), depth + 1)));
@@ -91,10 +89,7 @@ fn stmt_children<'a>(s: &'a Stmt, stmts: &mut Vec<&'a Stmt>, exprs: &mut Vec<&'a
             stmts.extend(body.iter().chain(orelse));
         }
         StmtKind::Break | StmtKind::Continue | StmtKind::Pass => {}
-        StmtKind::Global(_)
-        | StmtKind::Nonlocal(_)
-        | StmtKind::Import(_)
-        | StmtKind::ImportFrom { .. } => {}
+        StmtKind::Global(_) | StmtKind::Nonlocal(_) | StmtKind::Import(_) | StmtKind::ImportFrom { .. } => {}
         StmtKind::Return(e) => exprs.extend(e),
         StmtKind::FunctionDef {
             params,
@@ -199,10 +194,7 @@ fn expr_children<'a>(e: &'a Expr, exprs: &mut Vec<&'a Expr>, _stmts: &mut Vec<&'
             exprs.push(func);
             for arg in args {
                 match arg {
-                    Arg::Positional(e)
-                    | Arg::Starred(e)
-                    | Arg::DoubleStarred(e)
-                    | Arg::Keyword(_, e) => exprs.push(e),
+                    Arg::Positional(e) | Arg::Starred(e) | Arg::DoubleStarred(e) | Arg::Keyword(_, e) => exprs.push(e),
                 }
             }
         }
@@ -215,9 +207,7 @@ fn expr_children<'a>(e: &'a Expr, exprs: &mut Vec<&'a Expr>, _stmts: &mut Vec<&'
         }
         ExprKind::Starred(v) | ExprKind::YieldFrom(v) | ExprKind::Await(v) => exprs.push(v),
         ExprKind::Yield(v) => exprs.extend(v.as_deref()),
-        ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Set(items) => {
-            exprs.extend(items)
-        }
+        ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Set(items) => exprs.extend(items),
         ExprKind::Dict(items) => {
             for item in items {
                 match item {
@@ -232,11 +222,7 @@ fn expr_children<'a>(e: &'a Expr, exprs: &mut Vec<&'a Expr>, _stmts: &mut Vec<&'
             exprs.push(elt);
             comp_children(generators, exprs);
         }
-        ExprKind::DictComp {
-            key,
-            value,
-            generators,
-        } => {
+        ExprKind::DictComp { key, value, generators } => {
             exprs.extend([&**key, &**value]);
             comp_children(generators, exprs);
         }
@@ -397,9 +383,7 @@ fn take_expr_children(e: &mut Expr, out: &mut Vec<Expr>) {
             out.push(take(left));
             out.extend(ops.drain(..).map(|o| o.1));
         }
-        ExprKind::IfExp { test, body, orelse } => {
-            out.extend([take(test), take(body), take(orelse)])
-        }
+        ExprKind::IfExp { test, body, orelse } => out.extend([take(test), take(body), take(orelse)]),
         ExprKind::Lambda { params, body } => {
             take_params(params, out);
             out.push(take(body));
@@ -409,10 +393,7 @@ fn take_expr_children(e: &mut Expr, out: &mut Vec<Expr>) {
             out.push(take(func));
             for arg in args.drain(..) {
                 match arg {
-                    Arg::Positional(e)
-                    | Arg::Starred(e)
-                    | Arg::DoubleStarred(e)
-                    | Arg::Keyword(_, e) => out.push(e),
+                    Arg::Positional(e) | Arg::Starred(e) | Arg::DoubleStarred(e) | Arg::Keyword(_, e) => out.push(e),
                 }
             }
         }
@@ -440,11 +421,7 @@ fn take_expr_children(e: &mut Expr, out: &mut Vec<Expr>) {
             out.push(take(elt));
             take_comps(generators, out);
         }
-        ExprKind::DictComp {
-            key,
-            value,
-            generators,
-        } => {
+        ExprKind::DictComp { key, value, generators } => {
             out.extend([take(key), take(value)]);
             take_comps(generators, out);
         }

@@ -16,13 +16,9 @@ lalrpop_util::lalrpop_mod!(
 
 /// Parses a whole file's tokens. Several errors may come back (statement-level recovery).
 pub(crate) fn parse_tokens(full: &str, tokens: Vec<Spanned>) -> Result<Module, Vec<SyntaxError>> {
-    let context: Vec<(u32, Tok)> = tokens
-        .iter()
-        .map(|(l, t, _)| (*l, layout_only(t)))
-        .collect();
+    let context: Vec<(u32, Tok)> = tokens.iter().map(|(l, t, _)| (*l, layout_only(t))).collect();
     let mut recovered: Vec<ErrorRecovery<u32, Tok, SyntaxError>> = Vec::new();
-    let result =
-        python_grammar::ModuleParser::new().parse(&mut recovered, full, tokens.into_iter().map(Ok));
+    let result = python_grammar::ModuleParser::new().parse(&mut recovered, full, tokens.into_iter().map(Ok));
     let mut raw: Vec<_> = recovered.into_iter().map(|r| r.error).collect();
     let module = match result {
         Ok(module) => Some(module),
@@ -60,18 +56,13 @@ pub(crate) fn parse_tokens(full: &str, tokens: Vec<Spanned>) -> Result<Module, V
 /// Parses the expression of an f-string field; `text` starts at byte `base` of `full`.
 pub(crate) fn parse_embedded(full: &str, base: u32, text: &str) -> Result<Expr, SyntaxError> {
     let tokens = lex(full, base, text, Mode::Embedded)?;
-    let context: Vec<(u32, Tok)> = tokens
-        .iter()
-        .map(|(l, t, _)| (*l, layout_only(t)))
-        .collect();
+    let context: Vec<(u32, Tok)> = tokens.iter().map(|(l, t, _)| (*l, layout_only(t))).collect();
     let mut recovered = Vec::new();
     let end = base + text.len() as u32;
     python_grammar::FieldExprParser::new()
         .parse(&mut recovered, full, tokens.into_iter().map(Ok))
         .map_err(|e| match e {
-            ParseError::UnrecognizedEof { .. } => {
-                SyntaxError::new("f-string: expecting '}'", Span { start: end, end })
-            }
+            ParseError::UnrecognizedEof { .. } => SyntaxError::new("f-string: expecting '}'", Span { start: end, end }),
             e => {
                 let mut err = convert(e, &context, full);
                 err.message = format!("f-string: {}", err.message);
@@ -109,8 +100,7 @@ fn convert(e: ParseError<u32, Tok, SyntaxError>, tokens: &[(u32, Tok)], full: &s
             if expects_indent(&expected) {
                 return missing_block(tokens, tokens.len(), span, full);
             }
-            SyntaxError::new("invalid syntax", span)
-                .with_label(expected_label("end of file", &expected))
+            SyntaxError::new("invalid syntax", span).with_label(expected_label("end of file", &expected))
         }
         ParseError::UnrecognizedToken {
             token: (l, tok, r),
@@ -133,12 +123,10 @@ fn convert(e: ParseError<u32, Tok, SyntaxError>, tokens: &[(u32, Tok)], full: &s
             if tok == Tok::Newline && expected.iter().any(|t| t == "\":\"") {
                 return SyntaxError::new("expected ':'", span);
             }
-            SyntaxError::new("invalid syntax", span)
-                .with_label(expected_label(&tok.to_string(), &expected))
+            SyntaxError::new("invalid syntax", span).with_label(expected_label(&tok.to_string(), &expected))
         }
         ParseError::ExtraToken { token: (l, tok, r) } => {
-            SyntaxError::new("invalid syntax", Span { start: l, end: r })
-                .with_label(format!("unexpected {tok} here"))
+            SyntaxError::new("invalid syntax", Span { start: l, end: r }).with_label(format!("unexpected {tok} here"))
         }
     }
 }
@@ -157,10 +145,7 @@ fn expected_label(found: &str, expected: &[String]) -> String {
     if names.len() == 1 {
         format!("unexpected {found} here, expected {}", names[0])
     } else {
-        format!(
-            "unexpected {found} here, expected one of {}",
-            names.join(", ")
-        )
+        format!("unexpected {found} here, expected one of {}", names.join(", "))
     }
 }
 
@@ -174,12 +159,7 @@ fn missing_block(tokens: &[(u32, Tok)], index: usize, span: Span, full: &str) ->
         i -= 1;
     }
     let mut start = i;
-    while start > 0
-        && !matches!(
-            tokens[start - 1].1,
-            Tok::Newline | Tok::Indent | Tok::Dedent
-        )
-    {
+    while start > 0 && !matches!(tokens[start - 1].1, Tok::Newline | Tok::Indent | Tok::Dedent) {
         start -= 1;
     }
     let header = tokens[start..i].iter().find_map(|(at, t)| match t {

@@ -47,14 +47,10 @@ pub(crate) fn decode_literal(text: &str, start: u32) -> Result<StrLit, SyntaxErr
             let at = body_offset + i as u32;
             return Err(SyntaxError::new(
                 "bytes can only contain ASCII literal characters",
-                Span {
-                    start: at,
-                    end: at + 1,
-                },
+                Span { start: at, end: at + 1 },
             ));
         }
-        return decode_body(body, prefix, body_offset)
-            .map(|s| StrLit::Bytes(s.into_bytes_lossless()));
+        return decode_body(body, prefix, body_offset).map(|s| StrLit::Bytes(s.into_bytes_lossless()));
     }
     decode_body(body, prefix, body_offset).map(|s| StrLit::Str(s.into_string()))
 }
@@ -155,10 +151,7 @@ pub(crate) fn decode_body(body: &str, prefix: Prefix, offset: u32) -> Result<Dec
                 let at = offset + i as u32;
                 return Err(SyntaxError::new(
                     "\\N{...} escapes are not supported by gilsim",
-                    Span {
-                        start: at,
-                        end: at + 2,
-                    },
+                    Span { start: at, end: at + 2 },
                 ));
             }
             other => {
@@ -172,14 +165,7 @@ pub(crate) fn decode_body(body: &str, prefix: Prefix, offset: u32) -> Result<Dec
 }
 
 #[cold]
-fn escape_error(
-    prefix: Prefix,
-    e: char,
-    i: usize,
-    end: usize,
-    offset: u32,
-    what: &str,
-) -> SyntaxError {
+fn escape_error(prefix: Prefix, e: char, i: usize, end: usize, offset: u32, what: &str) -> SyntaxError {
     let span = Span {
         start: offset + i as u32,
         end: offset + end as u32,

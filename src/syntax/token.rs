@@ -73,11 +73,7 @@ pub(crate) enum Raw {
 /// Scans the rest of a string literal after its prefix and opening quote. The token text is
 /// decoded later (see `strings.rs`); here we only find where it ends, as CPython's tokenizer does.
 fn scan_string(lex: &mut logos::Lexer<Raw>) -> Result<(), LexError> {
-    let quote = *lex
-        .slice()
-        .as_bytes()
-        .last()
-        .expect("regex matched a quote");
+    let quote = *lex.slice().as_bytes().last().expect("regex matched a quote");
     let rest = lex.remainder().as_bytes();
     let triple = rest.len() >= 2 && rest[0] == quote && rest[1] == quote;
     let mut i = if triple { 2 } else { 0 };
@@ -108,10 +104,7 @@ fn scan_string(lex: &mut logos::Lexer<Raw>) -> Result<(), LexError> {
 
 #[cold]
 fn unterminated(triple: bool, detected_at: usize) -> LexError {
-    LexError::Unterminated {
-        triple,
-        detected_at,
-    }
+    LexError::Unterminated { triple, detected_at }
 }
 
 /// A string literal token with its value decoded.
@@ -145,16 +138,15 @@ pub enum Tok {
 
 /// Python's hard keywords (3.11). `match`, `case` and `_` are soft keywords and stay names.
 pub(crate) const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
+    "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
 pub(crate) const OPERATORS: &[&str] = &[
-    "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "=", "!", ":", ".", ",", ";", "(",
-    ")", "[", "]", "{", "}", "**", "//", "<<", ">>", "<=", ">=", "==", "!=", "->", ":=", "...",
-    "+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**=",
+    "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "=", "!", ":", ".", ",", ";", "(", ")", "[", "]", "{",
+    "}", "**", "//", "<<", ">>", "<=", ">=", "==", "!=", "->", ":=", "...", "+=", "-=", "*=", "/=", "//=", "%=", "@=",
+    "&=", "|=", "^=", ">>=", "<<=", "**=",
 ];
 
 /// Interns `text` as one of the static keyword strings, if it is a keyword.

@@ -64,9 +64,7 @@ impl Vm {
                 if let Some(hook) = class.lookup("__getattr__") {
                     return match self.call(&hook, &[obj.clone(), Value::str(name)]) {
                         Ok(v) => Ok(Some(v)),
-                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => {
-                            Ok(None)
-                        }
+                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => Ok(None),
                         Err(e) => Err(e),
                     };
                 }
@@ -88,15 +86,8 @@ impl Vm {
                     "__qualname__" => Some(Value::str(&c.qualname)),
                     "__module__" => Some(Value::str(&c.module)),
                     "__doc__" => Some(Value::None),
-                    "__bases__" => Some(Value::tuple(
-                        c.base.iter().map(|b| Value::Class(b.clone())).collect(),
-                    )),
-                    "__base__" => Some(
-                        c.base
-                            .as_ref()
-                            .map(|b| Value::Class(b.clone()))
-                            .unwrap_or(Value::None),
-                    ),
+                    "__bases__" => Some(Value::tuple(c.base.iter().map(|b| Value::Class(b.clone())).collect())),
+                    "__base__" => Some(c.base.as_ref().map(|b| Value::Class(b.clone())).unwrap_or(Value::None)),
                     "__mro__" => {
                         let mut v = vec![obj.clone()];
                         v.extend(c.mro.iter().map(|b| Value::Class(b.clone())));
@@ -104,12 +95,8 @@ impl Vm {
                     }
                     "__class__" => Some(Value::Class(types().type_.clone())),
                     "__dict__" => {
-                        let items: Vec<(Value, Value)> = c
-                            .dict
-                            .read()
-                            .iter()
-                            .map(|(k, v)| (Value::str(k), v.clone()))
-                            .collect();
+                        let items: Vec<(Value, Value)> =
+                            c.dict.read().iter().map(|(k, v)| (Value::str(k), v.clone())).collect();
                         Some(crate::builtins::dict_from_pairs(items)?)
                     }
                     _ => None,
@@ -120,10 +107,7 @@ impl Vm {
                 None => match name {
                     "__name__" => Some(Value::str(&m.name)),
                     "__dict__" => Some(crate::builtins::dict_from_pairs(
-                        m.items()
-                            .into_iter()
-                            .map(|(k, v)| (Value::str(&k), v))
-                            .collect(),
+                        m.items().into_iter().map(|(k, v)| (Value::str(&k), v)).collect(),
                     )?),
                     _ => None,
                 },
@@ -144,9 +128,7 @@ impl Vm {
                 if let Some(hook) = class.lookup("__getattr__") {
                     return match self.call(&hook, &[obj.clone(), Value::str(name)]) {
                         Ok(v) => Ok(Some(v)),
-                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => {
-                            Ok(None)
-                        }
+                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => Ok(None),
                         Err(e) => Err(e),
                     };
                 }
@@ -183,13 +165,11 @@ impl Vm {
                     "value" if inst.class.is_subclass(&super::types::exc().stop_iteration) => {
                         Some(st.args.first().cloned().unwrap_or(Value::None))
                     }
-                    "code" if inst.class.is_subclass(&super::types::exc().system_exit) => {
-                        Some(match st.args.len() {
-                            0 => Value::None,
-                            1 => st.args[0].clone(),
-                            _ => Value::tuple(st.args.clone()),
-                        })
-                    }
+                    "code" if inst.class.is_subclass(&super::types::exc().system_exit) => Some(match st.args.len() {
+                        0 => Value::None,
+                        1 => st.args[0].clone(),
+                        _ => Value::tuple(st.args.clone()),
+                    }),
                     _ => None,
                 }
             }
@@ -218,24 +198,20 @@ impl Vm {
                         .unwrap_or_else(|| Value::str(&f.code.qualname)),
                 ),
                 "__module__" => Some(Value::str(&f.globals.name)),
-                "__doc__" => Some(f.dict.lock().get("__doc__").cloned().unwrap_or_else(|| {
-                    f.code
-                        .docstring
-                        .as_ref()
-                        .map(|d| Value::str(d))
-                        .unwrap_or(Value::None)
-                })),
+                "__doc__" => Some(
+                    f.dict
+                        .lock()
+                        .get("__doc__")
+                        .cloned()
+                        .unwrap_or_else(|| f.code.docstring.as_ref().map(|d| Value::str(d)).unwrap_or(Value::None)),
+                ),
                 "__defaults__" => Some(if f.defaults.is_empty() {
                     Value::None
                 } else {
                     Value::tuple(f.defaults.clone())
                 }),
                 "__dict__" => Some(crate::builtins::dict_from_pairs(
-                    f.dict
-                        .lock()
-                        .iter()
-                        .map(|(k, v)| (Value::str(k), v.clone()))
-                        .collect(),
+                    f.dict.lock().iter().map(|(k, v)| (Value::str(k), v.clone())).collect(),
                 )?),
                 _ => f.dict.lock().get(name).cloned(),
             },
@@ -415,12 +391,7 @@ impl Vm {
     }
 
     /// `class Name(base): body` — runs the body in a fresh namespace and builds the class.
-    pub(super) fn build_class(
-        &mut self,
-        body: Value,
-        name: Value,
-        bases: Vec<Value>,
-    ) -> PyResult<Value> {
+    pub(super) fn build_class(&mut self, body: Value, name: Value, bases: Vec<Value>) -> PyResult<Value> {
         let Value::Function(body) = body else {
             return Err(type_error("class body is not a function"));
         };
@@ -484,9 +455,7 @@ impl Vm {
             name: Arc::from(name.as_str()),
             qualname: body.code.qualname.clone(),
             module: Arc::from(module.as_str()),
-            mro: std::iter::once(base.clone())
-                .chain(base.mro.iter().cloned())
-                .collect(),
+            mro: std::iter::once(base.clone()).chain(base.mro.iter().cloned()).collect(),
             is_exception: base.is_exception,
             base: Some(base),
             dict: parking_lot::RwLock::new(attrs),
@@ -540,12 +509,7 @@ impl Vm {
         let first = match self.stack.get(frame.base).cloned() {
             Some(v) if !matches!(v, Value::Null) => v,
             _ => {
-                let cell = func
-                    .code
-                    .cell_params
-                    .iter()
-                    .find(|(_, li)| *li == 0)
-                    .map(|(ci, _)| *ci);
+                let cell = func.code.cell_params.iter().find(|(_, li)| *li == 0).map(|(ci, _)| *ci);
                 match cell
                     .and_then(|ci| frame.cells.get(ci as usize))
                     .and_then(|c| c.value.lock().clone())
@@ -573,18 +537,12 @@ impl Vm {
 
 #[cold]
 pub fn no_attribute(obj: &Value, name: &str) -> PyErr {
-    match obj {
-        Value::Class(c) => attribute_error(format!(
-            "type object '{}' has no attribute '{}'",
-            c.name, name
-        )),
-        Value::Module(m) => {
-            attribute_error(format!("module '{}' has no attribute '{}'", m.name, name))
-        }
-        _ => attribute_error(format!(
-            "'{}' object has no attribute '{}'",
-            type_name(obj),
-            name
-        )),
-    }
+    let err = match obj {
+        Value::Class(c) => attribute_error(format!("type object '{}' has no attribute '{}'", c.name, name)),
+        Value::Module(m) => attribute_error(format!("module '{}' has no attribute '{}'", m.name, name)),
+        _ => attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name)),
+    };
+    let names = super::suggestions::attribute_names(obj);
+    err.state().suggestion = super::suggestions::closest(name, names.iter().map(|s| s.as_str()));
+    err
 }

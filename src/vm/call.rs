@@ -8,9 +8,7 @@ use parking_lot::Mutex;
 use super::dict::{new_dict_storage, Key};
 use super::errors::{type_error, PyErr};
 use super::frame::{Frame, SuspendedFrame};
-use super::objects::{
-    new_attr_map, Args, Cell, Class, DictObj, ExcState, Function, GenState, Generator, Instance,
-};
+use super::objects::{new_attr_map, Args, Cell, Class, DictObj, ExcState, Function, GenState, Generator, Instance};
 use super::types::{exc, type_name};
 use super::value::Value;
 use super::vm::{CallTarget, Vm};
@@ -143,10 +141,7 @@ impl Vm {
                     return Err(type_error(format!("{}() takes no arguments", class.name)));
                 }
                 if class.is_exception && !args.kw.is_empty() {
-                    return Err(type_error(format!(
-                        "{}() takes no keyword arguments",
-                        class.name
-                    )));
+                    return Err(type_error(format!("{}() takes no keyword arguments", class.name)));
                 }
             }
         }
@@ -179,12 +174,7 @@ pub fn new_generator(frame: Frame, values: Vec<Value>) -> Value {
 
 /// The general case of argument binding. Parameter layout in `locals`: positional
 /// (`arg_count`), then `*args`, then keyword-only, then `**kwargs`.
-fn bind_arguments(
-    f: &Function,
-    pos: &[Value],
-    kw: &[(Arc<str>, Value)],
-    locals: &mut [Value],
-) -> PyResult<()> {
+fn bind_arguments(f: &Function, pos: &[Value], kw: &[(Arc<str>, Value)], locals: &mut [Value]) -> PyResult<()> {
     let code = &f.code;
     let argcount = code.arg_count as usize;
     let kwonly = code.kwonly_count as usize;
@@ -227,9 +217,7 @@ fn bind_arguments(
         match slot {
             Some(s) => {
                 if !matches!(locals[s], Value::Null) {
-                    return Err(type_error(format!(
-                        "{name}() got multiple values for argument '{k}'"
-                    )));
+                    return Err(type_error(format!("{name}() got multiple values for argument '{k}'")));
                 }
                 locals[s] = v.clone();
             }
@@ -238,15 +226,10 @@ fn bind_arguments(
                     d.insert(Key::new(Value::str(k))?, v.clone());
                 }
                 None => {
-                    if code.varnames[..code.posonly_count as usize]
-                        .iter()
-                        .any(|n| n == k)
-                    {
+                    if code.varnames[..code.posonly_count as usize].iter().any(|n| n == k) {
                         posonly_as_kw.push(k.to_string());
                     } else {
-                        return Err(type_error(format!(
-                            "{name}() got an unexpected keyword argument '{k}'"
-                        )));
+                        return Err(type_error(format!("{name}() got an unexpected keyword argument '{k}'")));
                     }
                 }
             },
@@ -321,11 +304,7 @@ fn too_many_positional(f: &Function, given: usize, kw: &[(Arc<str>, Value)]) -> 
     } else {
         String::new()
     };
-    let verb = if given == 1 && kwonly_given == 0 {
-        "was"
-    } else {
-        "were"
-    };
+    let verb = if given == 1 && kwonly_given == 0 { "was" } else { "were" };
     type_error(format!(
         "{}() takes {} but {}{} {} given",
         code.qualname, takes, given, extra, verb

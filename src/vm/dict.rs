@@ -88,12 +88,15 @@ pub fn key_eq(a: &Value, b: &Value) -> bool {
         (Int(_) | Bool(_) | Float(_) | BigInt(_), Int(_) | Bool(_) | Float(_) | BigInt(_)) => {
             super::ops::numeric_eq(a, b).unwrap_or(false)
         }
-        (Tuple(x), Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| key_eq(p, q))
-        }
+        (Tuple(x), Tuple(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| key_eq(p, q)),
         (Bytes(x), Bytes(y)) => x == y,
         (Set(x), Set(y)) => {
-            let (xs, ys) = (x.set.lock(), y.set.lock());
+            if Arc::ptr_eq(x, y) {
+                return true;
+            }
+            // Never hold two container locks at once: copy one side out first.
+            let xs = x.set.lock().clone();
+            let ys = y.set.lock();
             xs.len() == ys.len() && xs.iter().all(|k| ys.contains(k))
         }
         (Range(x), Range(y)) => x == y,
@@ -125,10 +128,7 @@ pub fn py_hash(v: &Value) -> PyResult<i64> {
         }
         Range(r) => hash_tuple(&[Int(r.len()), Int(r.start), Int(r.step)])?,
         List(_) | Dict(_) | Set(_) | DictView(_) | Slice(_) => {
-            return Err(type_error(format!(
-                "unhashable type: '{}'",
-                super::types::type_name(v)
-            )))
+            return Err(type_error(format!("unhashable type: '{}'", super::types::type_name(v))))
         }
         _ => {
             // Objects/object.c _Py_HashPointer: rotate by 4 so alignment bits don't waste space.
@@ -188,11 +188,7 @@ pub fn hash_f64(f: f64) -> i64 {
             x -= MODULUS;
         }
     }
-    let e = if e >= 0 {
-        e % 61
-    } else {
-        61 - 1 - ((-1 - e) % 61)
-    };
+    let e = if e >= 0 { e % 61 } else { 61 - 1 - ((-1 - e) % 61) };
     x = ((x << e) & MODULUS) | x >> (61 - e);
     fix_minus_one(x as i64 * sign)
 }
@@ -258,9 +254,6 @@ mod tests {
         assert_eq!(hash_i64(i64::MAX), 3);
         assert_eq!(hash_f64(1e300), 1224995262755759164);
         assert_eq!(hash_bigint(&(BigInt::from(1i32) << 100usize)), 549755813888);
-        assert_eq!(
-            hash_bigint(&-(BigInt::from(1i32) << 100usize)),
-            -549755813888
-        );
+        assert_eq!(hash_bigint(&-(BigInt::from(1i32) << 100usize)), -549755813888);
     }
 }

@@ -39,11 +39,7 @@ impl PyErr {
 
     pub fn state(&self) -> MutexGuard<'_, ExcState> {
         // Every PyErr is built from an exception instance, which always has state.
-        self.0
-            .exc
-            .as_ref()
-            .expect("exception instance without state")
-            .lock()
+        self.0.exc.as_ref().expect("exception instance without state").lock()
     }
 
     pub fn args(&self) -> Vec<Value> {

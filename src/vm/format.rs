@@ -208,12 +208,8 @@ impl Vm {
                 }
             }
             Value::Dict(d) => {
-                let items: Vec<(Value, Value)> = d
-                    .map
-                    .lock()
-                    .iter()
-                    .map(|(k, v)| (k.value.clone(), v.clone()))
-                    .collect();
+                let items: Vec<(Value, Value)> =
+                    d.map.lock().iter().map(|(k, v)| (k.value.clone(), v.clone())).collect();
                 if !self.repr_enter(v) {
                     return Ok("{...}".into());
                 }
@@ -251,12 +247,7 @@ impl Vm {
             }
             Value::Slice(s) => {
                 let (a, b, c) = (s.start.clone(), s.stop.clone(), s.step.clone());
-                format!(
-                    "slice({}, {}, {})",
-                    self.repr(&a)?,
-                    self.repr(&b)?,
-                    self.repr(&c)?
-                )
+                format!("slice({}, {}, {})", self.repr(&a)?, self.repr(&b)?, self.repr(&c)?)
             }
             Value::Function(f) => format!("<function {} at {:#x}>", f.code.qualname, v.id()),
             Value::Builtin(b) => format!("<built-in function {}>", b.name),
@@ -297,11 +288,7 @@ impl Vm {
             Value::Property(_) => format!("<property object at {:#x}>", v.id()),
             Value::StaticMethod(_) => format!("<staticmethod object at {:#x}>", v.id()),
             Value::ClassMethod(_) => format!("<classmethod object at {:#x}>", v.id()),
-            Value::Super(s) => format!(
-                "<super: <class '{}'>, <{} object>>",
-                s.class.name,
-                type_name(&s.obj)
-            ),
+            Value::Super(s) => format!("<super: <class '{}'>, <{} object>>", s.class.name, type_name(&s.obj)),
             Value::Instance(inst) => {
                 if let Some(f) = type_of(v).lookup("__repr__") {
                     if !matches!(f, Value::Builtin(_)) {
@@ -323,12 +310,7 @@ impl Vm {
                 if let Some(f) = n.class.lookup("__repr__") {
                     return self.call_str_method(&f, v, "__repr__");
                 }
-                format!(
-                    "<{}.{} object at {:#x}>",
-                    n.class.module,
-                    n.class.qualname,
-                    v.id()
-                )
+                format!("<{}.{} object at {:#x}>", n.class.module, n.class.qualname, v.id())
             }
         })
     }
@@ -362,19 +344,9 @@ impl Vm {
         self.repr_active.pop();
     }
 
-    fn repr_items(
-        &mut self,
-        open: &str,
-        items: &[Value],
-        close: &str,
-        container: &Value,
-    ) -> PyResult<String> {
+    fn repr_items(&mut self, open: &str, items: &[Value], close: &str, container: &Value) -> PyResult<String> {
         if !self.repr_enter(container) {
-            return Ok(format!(
-                "{}...{}",
-                open,
-                if close == ",)" { ")" } else { close }
-            ));
+            return Ok(format!("{}...{}", open, if close == ",)" { ")" } else { close }));
         }
         if let Err(e) = self.enter_native() {
             self.repr_leave();
@@ -439,12 +411,7 @@ impl Vm {
     }
 
     /// f-string field: conversion (0 none, 1 str, 2 repr, 3 ascii) then format spec.
-    pub fn format_value(
-        &mut self,
-        v: Value,
-        conversion: u32,
-        spec: Option<Value>,
-    ) -> PyResult<Value> {
+    pub fn format_value(&mut self, v: Value, conversion: u32, spec: Option<Value>) -> PyResult<Value> {
         let v = match conversion {
             1 => Value::string(self.str(&v)?),
             2 => Value::string(self.repr(&v)?),

@@ -128,20 +128,10 @@ fn gen_close(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     match vm.throw_into_generator(&gen, err) {
         Ok(GenStep::Yield(_)) => Err(runtime_error("generator ignored GeneratorExit")),
         Ok(GenStep::Return(_)) => Ok(Value::None),
-        Err(e)
-            if e.is_instance_of(&exc().generator_exit)
-                || e.is_instance_of(&exc().stop_iteration) =>
-        {
-            Ok(Value::None)
-        }
+        Err(e) if e.is_instance_of(&exc().generator_exit) || e.is_instance_of(&exc().stop_iteration) => Ok(Value::None),
         Err(e) => Err(e),
     }
 }
 
 /// The methods of generator objects.
-pub fn generator_methods() -> Vec<(&'static str, Value)> {
-    [&GEN_SEND, &GEN_NEXT, &GEN_ITER, &GEN_THROW, &GEN_CLOSE]
-        .iter()
-        .map(|f| (f.name, Value::Builtin(f)))
-        .collect()
-}
+pub static METHODS: &[&BuiltinFunction] = &[&GEN_SEND, &GEN_NEXT, &GEN_ITER, &GEN_THROW, &GEN_CLOSE];

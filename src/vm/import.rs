@@ -18,10 +18,7 @@ impl Vm {
         }
         if let Some(m) = crate::modules::create(self, name) {
             let m = m?;
-            self.interp
-                .modules
-                .lock()
-                .insert(name.to_string(), m.clone());
+            self.interp.modules.lock().insert(name.to_string(), m.clone());
             return Ok(m);
         }
         let rel: std::path::PathBuf = name.split('.').collect();

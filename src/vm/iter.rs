@@ -103,10 +103,7 @@ impl Vm {
             },
             Value::Instance(_) | Value::Native(_) => {
                 let Some(f) = self.lookup_special(it, "__next__")? else {
-                    return Err(type_error(format!(
-                        "'{}' object is not an iterator",
-                        type_name(it)
-                    )));
+                    return Err(type_error(format!("'{}' object is not an iterator", type_name(it))));
                 };
                 match self.call(&f, &[]) {
                     Ok(v) => Ok(Some(v)),
@@ -114,10 +111,7 @@ impl Vm {
                     Err(e) => Err(e),
                 }
             }
-            _ => Err(type_error(format!(
-                "'{}' object is not an iterator",
-                type_name(it)
-            ))),
+            _ => Err(type_error(format!("'{}' object is not an iterator", type_name(it)))),
         }
     }
 
@@ -158,10 +152,7 @@ impl Vm {
                     drop(st);
                     return match self.getitem(&seq, &Value::Int(i as i64)) {
                         Ok(v) => Ok(Some(v)),
-                        Err(e)
-                            if e.is_instance_of(&exc().index_error)
-                                || e.is_instance_of(&exc().stop_iteration) =>
-                        {
+                        Err(e) if e.is_instance_of(&exc().index_error) || e.is_instance_of(&exc().stop_iteration) => {
                             *obj.state.lock() = IterState::Exhausted;
                             Ok(None)
                         }
@@ -180,12 +171,7 @@ impl Vm {
                     None => None,
                 }
             }
-            IterState::Dict {
-                dict,
-                index,
-                len,
-                kind,
-            } => {
+            IterState::Dict { dict, index, len, kind } => {
                 let map = dict.map.lock();
                 if map.len() != *len {
                     *len = usize::MAX;
@@ -234,11 +220,7 @@ impl Vm {
                     *obj.state.lock() = IterState::Exhausted;
                     return Ok(None);
                 };
-                let next_count = self.binary_op(
-                    crate::syntax::ast::BinOp::Add,
-                    count_v.clone(),
-                    Value::Int(1),
-                )?;
+                let next_count = self.binary_op(crate::syntax::ast::BinOp::Add, count_v.clone(), Value::Int(1))?;
                 if let IterState::Enumerate { count, .. } = &mut *obj.state.lock() {
                     *count = next_count;
                 }

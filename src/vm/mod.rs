@@ -16,6 +16,7 @@ pub mod objects;
 pub mod ops;
 mod run;
 pub mod subscript;
+pub mod suggestions;
 pub mod traceback;
 pub mod types;
 pub mod value;

@@ -94,9 +94,7 @@ pub struct DictObj {
 
 impl DictObj {
     pub fn new(map: DictStorage) -> DictObj {
-        DictObj {
-            map: Mutex::new(map),
-        }
+        DictObj { map: Mutex::new(map) }
     }
 }
 
@@ -151,9 +149,7 @@ pub struct Cell {
 
 impl Cell {
     pub fn new(v: Option<Value>) -> Arc<Cell> {
-        Arc::new(Cell {
-            value: Mutex::new(v),
-        })
+        Arc::new(Cell { value: Mutex::new(v) })
     }
 }
 
@@ -301,6 +297,9 @@ pub struct ExcState {
     pub suppress_context: bool,
     /// Text appended after the exception line (a remote traceback, a deadlock report…).
     pub note: Option<String>,
+    /// A close name for NameError/AttributeError, shown as ". Did you mean: 'x'?" by the
+    /// traceback printer (not part of `str(e)`, as in CPython).
+    pub suggestion: Option<String>,
 }
 
 #[derive(Clone)]

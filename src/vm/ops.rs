@@ -104,10 +104,7 @@ fn is_int(v: &Value) -> bool {
 }
 
 fn is_number(v: &Value) -> bool {
-    matches!(
-        v,
-        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_)
-    )
+    matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_))
 }
 
 /// Integer arithmetic; `None` if the operator does not apply to ints.
@@ -119,42 +116,30 @@ fn int_op(op: BinOp, a: &Value, b: &Value) -> Option<PyResult<Value>> {
             BinOp::Mul => x.checked_mul(y).map(Value::Int),
             BinOp::FloorDiv => {
                 if y == 0 {
-                    return Some(Err(zero_division_error(
-                        "integer division or modulo by zero",
-                    )));
+                    return Some(Err(zero_division_error("integer division or modulo by zero")));
                 }
-                x.checked_div_euclid(y)
-                    .map(|_| Value::Int(Integer::div_floor(&x, &y)))
+                x.checked_div_euclid(y).map(|_| Value::Int(Integer::div_floor(&x, &y)))
             }
             BinOp::Mod => {
                 if y == 0 {
                     return Some(Err(zero_division_error("integer modulo by zero")));
                 }
-                x.checked_rem(y)
-                    .map(|_| Value::Int(Integer::mod_floor(&x, &y)))
+                x.checked_rem(y).map(|_| Value::Int(Integer::mod_floor(&x, &y)))
             }
             BinOp::Div => {
                 if y == 0 {
                     return Some(Err(zero_division_error("division by zero")));
                 }
-                return Some(Ok(Value::Float(int_true_div(
-                    &BigInt::from(x),
-                    &BigInt::from(y),
-                ))));
+                return Some(Ok(Value::Float(int_true_div(&BigInt::from(x), &BigInt::from(y)))));
             }
             BinOp::Pow => {
                 if y < 0 {
                     if x == 0 {
-                        return Some(Err(zero_division_error(
-                            "0.0 cannot be raised to a negative power",
-                        )));
+                        return Some(Err(zero_division_error("0.0 cannot be raised to a negative power")));
                     }
                     return Some(Ok(Value::Float((x as f64).powf(y as f64))));
                 }
-                u32::try_from(y)
-                    .ok()
-                    .and_then(|e| x.checked_pow(e))
-                    .map(Value::Int)
+                u32::try_from(y).ok().and_then(|e| x.checked_pow(e)).map(Value::Int)
             }
             BinOp::BitAnd => Some(if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
                 Value::Bool(*p & *q)
@@ -232,15 +217,11 @@ fn bigint_op(op: BinOp, x: &BigInt, y: &BigInt) -> PyResult<Value> {
         BinOp::Pow => {
             if y.is_negative() {
                 if x.is_zero() {
-                    return Err(zero_division_error(
-                        "0.0 cannot be raised to a negative power",
-                    ));
+                    return Err(zero_division_error("0.0 cannot be raised to a negative power"));
                 }
                 return Ok(Value::Float(bigint_to_f64(x)?.powf(bigint_to_f64(y)?)));
             }
-            let e = y
-                .to_u32()
-                .ok_or_else(|| overflow_error("exponent too large"))?;
+            let e = y.to_u32().ok_or_else(|| overflow_error("exponent too large"))?;
             if x.bits() as u128 * e as u128 > 64 * 1024 * 1024 {
                 return Err(super::errors::memory_error(""));
             }
@@ -269,11 +250,7 @@ fn bigint_op(op: BinOp, x: &BigInt, y: &BigInt) -> PyResult<Value> {
             let s = y.to_usize().unwrap_or(usize::MAX).min(1 << 40);
             Value::from_bigint(x >> s)
         }
-        BinOp::MatMul => {
-            return Err(type_error(
-                "unsupported operand type(s) for @: 'int' and 'int'",
-            ))
-        }
+        BinOp::MatMul => return Err(type_error("unsupported operand type(s) for @: 'int' and 'int'")),
     })
 }
 
@@ -321,9 +298,7 @@ fn float_op(op: BinOp, x: f64, y: f64) -> PyResult<Value> {
         }
         BinOp::Pow => {
             if x == 0.0 && y < 0.0 {
-                return Err(zero_division_error(
-                    "0.0 cannot be raised to a negative power",
-                ));
+                return Err(zero_division_error("0.0 cannot be raised to a negative power"));
             }
             if x < 0.0 && y.fract() != 0.0 && y.is_finite() {
                 return Err(value_error("math domain error: negative number raised to a fractional power (complex results are not supported by gilsim)"));
@@ -395,11 +370,7 @@ pub fn numeric_cmp(a: &Value, b: &Value) -> Option<Option<Ordering>> {
     } else if f.is_nan() {
         None
     } else if f.is_infinite() {
-        Some(if f > 0.0 {
-            Ordering::Greater
-        } else {
-            Ordering::Less
-        })
+        Some(if f > 0.0 { Ordering::Greater } else { Ordering::Less })
     } else {
         let iv = as_bigint(i)?;
         let ff = f.floor();
@@ -409,11 +380,7 @@ pub fn numeric_cmp(a: &Value, b: &Value) -> Option<Option<Ordering>> {
             o => Some(o),
         }
     };
-    Some(if flipped {
-        ord.map(|o| o.reverse())
-    } else {
-        ord
-    })
+    Some(if flipped { ord.map(|o| o.reverse()) } else { ord })
 }
 
 trait FromF64Exact {
@@ -463,23 +430,17 @@ impl Vm {
                 drop(items);
                 return Ok(a);
             }
-            (Value::Set(s), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
-                if !s.frozen =>
-            {
+            (Value::Set(s), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) if !s.frozen => {
                 if let Value::Set(other) = &b {
-                    let r = set_op(op, &s.set.lock(), &other.set.lock());
+                    let theirs = other.set.lock().clone();
+                    let r = set_op(op, &s.set.lock(), &theirs);
                     *s.set.lock() = r;
                     return Ok(a);
                 }
             }
             (Value::Dict(d), BinOp::BitOr) => {
                 if let Value::Dict(other) = &b {
-                    let entries: Vec<_> = other
-                        .map
-                        .lock()
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect();
+                    let entries: Vec<_> = other.map.lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                     d.map.lock().extend(entries);
                     return Ok(a);
                 }
@@ -549,9 +510,7 @@ impl Vm {
                 check_size(s.len(), n)?;
                 Value::string(s.as_str().repeat(n))
             }
-            (BinOp::Mod, Value::Str(s), args) => {
-                Value::string(self.percent_format(s.as_str(), args)?)
-            }
+            (BinOp::Mod, Value::Str(s), args) => Value::string(self.percent_format(s.as_str(), args)?),
             (BinOp::Add, Value::List(x), Value::List(y)) => {
                 let mut items = x.items.lock().clone();
                 items.extend(y.items.lock().iter().cloned());
@@ -598,12 +557,9 @@ impl Vm {
                 v.extend_from_slice(y);
                 Value::Bytes(Arc::new(v))
             }
-            (
-                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
-                Value::Set(x),
-                Value::Set(y),
-            ) => {
-                let r = set_op(op, &x.set.lock(), &y.set.lock());
+            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(x), Value::Set(y)) => {
+                let ys = y.set.lock().clone();
+                let r = set_op(op, &x.set.lock(), &ys);
                 Value::Set(Arc::new(SetObj::new(r, x.frozen)))
             }
             (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
@@ -613,11 +569,7 @@ impl Vm {
                 }
                 Value::Dict(Arc::new(DictObj::new(m)))
             }
-            (
-                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
-                Value::DictView(x),
-                other,
-            ) => {
+            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::DictView(x), other) => {
                 // dict_keys support set operators.
                 let left = self.collect(&Value::DictView(x.clone()))?;
                 let right = self.collect(other)?;
@@ -727,19 +679,16 @@ impl Vm {
                 if Arc::ptr_eq(x, y) {
                     return Ok(Some(true));
                 }
-                let (xs, ys) = (x.items.lock().clone(), y.items.lock().clone());
+                let xs = x.items.lock().clone();
+                let ys = y.items.lock().clone();
                 return self.seq_eq(&xs, &ys).map(Some);
             }
             (Value::Dict(x), Value::Dict(y)) => {
                 if Arc::ptr_eq(x, y) {
                     return Ok(Some(true));
                 }
-                let xs: Vec<(super::dict::Key, Value)> = x
-                    .map
-                    .lock()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
+                let xs: Vec<(super::dict::Key, Value)> =
+                    x.map.lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                 let ym = y.map.lock().clone();
                 if xs.len() != ym.len() {
                     return Ok(Some(false));
@@ -765,7 +714,8 @@ impl Vm {
                 all
             }
             (Value::Set(x), Value::Set(y)) => {
-                let (xs, ys) = (x.set.lock(), y.set.lock());
+                let xs = x.set.lock().clone();
+                let ys = y.set.lock();
                 xs.len() == ys.len() && xs.iter().all(|k| ys.contains(k))
             }
             (Value::Bytes(x), Value::Bytes(y)) => x == y,
@@ -773,10 +723,9 @@ impl Vm {
                 let (lx, ly) = (x.len(), y.len());
                 lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
             }
-            (Value::Instance(_), _)
-            | (_, Value::Instance(_))
-            | (Value::Native(_), _)
-            | (_, Value::Native(_)) => return Ok(None),
+            (Value::Instance(_), _) | (_, Value::Instance(_)) | (Value::Native(_), _) | (_, Value::Native(_)) => {
+                return Ok(None)
+            }
             _ => a.is(b),
         }))
     }
@@ -870,12 +819,14 @@ impl Vm {
             (Value::Bytes(x), Value::Bytes(y)) => Some(Some(x.cmp(y))),
             (Value::Tuple(x), Value::Tuple(y)) => Some(self.seq_order(x, y)?),
             (Value::List(x), Value::List(y)) => {
-                let (xs, ys) = (x.items.lock().clone(), y.items.lock().clone());
+                let xs = x.items.lock().clone();
+                let ys = y.items.lock().clone();
                 Some(self.seq_order(&xs, &ys)?)
             }
             (Value::Set(x), Value::Set(y)) => {
                 // Subset ordering: only < <= > >= on sets, partial.
-                let (xs, ys) = (x.set.lock(), y.set.lock());
+                let xs = x.set.lock().clone();
+                let ys = y.set.lock();
                 let sub = xs.iter().all(|k| ys.contains(k));
                 let sup = ys.iter().all(|k| xs.contains(k));
                 Some(match (sub, sup) {
@@ -961,9 +912,7 @@ impl Vm {
                 }
             },
             Value::Bytes(b) => match item {
-                Value::Bytes(sub) => {
-                    Ok(sub.is_empty() || b.windows(sub.len()).any(|w| w == &sub[..]))
-                }
+                Value::Bytes(sub) => Ok(sub.is_empty() || b.windows(sub.len()).any(|w| w == &sub[..])),
                 _ => match as_i64(item) {
                     Some(i) => Ok(b.contains(&(i as u8))),
                     None => Err(type_error("a bytes-like object is required")),
@@ -974,9 +923,7 @@ impl Vm {
                     let r = self.call(&f, &[item.clone()])?;
                     return self.truthy(&r);
                 }
-                let it = self
-                    .get_iter(container)
-                    .map_err(|_| not_container(container))?;
+                let it = self.get_iter(container).map_err(|_| not_container(container))?;
                 while let Some(v) = self.next(&it)? {
                     if self.eq(&v, item)? {
                         return Ok(true);
@@ -1023,9 +970,7 @@ pub fn set_op(op: BinOp, x: &SetStorage, y: &SetStorage) -> SetStorage {
 
 fn repeat_count(n: &Value) -> PyResult<usize> {
     match n {
-        Value::BigInt(b) if b.is_positive() => Err(overflow_error(
-            "cannot fit 'int' into an index-sized integer",
-        )),
+        Value::BigInt(b) if b.is_positive() => Err(overflow_error("cannot fit 'int' into an index-sized integer")),
         _ => Ok(as_i64(n).unwrap_or(0).max(0) as usize),
     }
 }
@@ -1055,19 +1000,12 @@ fn bad_unary(op: Unary, v: &Value) -> PyErr {
         Unary::Pos => "+",
         Unary::Invert => "~",
     };
-    type_error(format!(
-        "bad operand type for unary {}: '{}'",
-        sym,
-        type_name(v)
-    ))
+    type_error(format!("bad operand type for unary {}: '{}'", sym, type_name(v)))
 }
 
 #[cold]
 fn not_container(v: &Value) -> PyErr {
-    type_error(format!(
-        "argument of type '{}' is not iterable",
-        type_name(v)
-    ))
+    type_error(format!("argument of type '{}' is not iterable", type_name(v)))
 }
 
 pub fn cmp_symbol(op: CmpOp) -> &'static str {

@@ -11,9 +11,7 @@ use num_bigint::BigInt;
 use super::dict::{new_dict_storage, new_set_storage, Key};
 use super::errors::{name_error, type_error, unbound_local_error, value_error, PyErr};
 use super::frame::{Block, BlockKind, Frame, FrameKind, SuspendedFrame};
-use super::objects::{
-    new_attr_map, Args, DictObj, Function, IterState, SetObj, SliceObj, TracebackEntry,
-};
+use super::objects::{new_attr_map, Args, DictObj, Function, IterState, SetObj, SliceObj, TracebackEntry};
 use super::ops;
 use super::types::{exc, type_name};
 use super::value::Value;
@@ -25,9 +23,7 @@ use smallvec::SmallVec;
 
 macro_rules! frame {
     ($vm:expr) => {
-        $vm.frames
-            .last_mut()
-            .expect("dispatch loop without a frame")
+        $vm.frames.last_mut().expect("dispatch loop without a frame")
     };
 }
 
@@ -116,29 +112,30 @@ impl Vm {
         self.unwind(err)
     }
 
-    /// A generator frame suspends: its frame and values go back into its generator.
+    /// A generator frame suspends: its frame and values go back into its generator. A
+    /// generator driven by `yield from` passes the value on: its delegating generator
+    /// suspends too, at its `YieldFrom`, and so on up the chain.
     fn suspend_generator(&mut self, value: Value) -> Option<RunExit> {
-        let mut frame = self.frames.pop().expect("generator frame");
-        let kind = frame.kind;
-        let gen = frame
-            .generator
-            .take()
-            .expect("yield outside a generator frame");
-        let values = self.stack.split_off(frame.base);
-        frame.kind = FrameKind::Normal;
-        {
-            let mut st = gen.state.lock();
-            st.running = false;
-            st.frame = Some(Box::new(SuspendedFrame { frame, values }));
-        }
-        match kind {
-            FrameKind::GenBoundary => Some(RunExit::Yield(value)),
-            FrameKind::GenForIter { .. }
-            | FrameKind::GenYieldFrom
-            | FrameKind::Normal
-            | FrameKind::Boundary => {
-                self.stack.push(value);
-                None
+        loop {
+            let mut frame = self.frames.pop().expect("generator frame");
+            let kind = frame.kind;
+            let gen = frame.generator.take().expect("yield outside a generator frame");
+            let values = self.stack.split_off(frame.base);
+            frame.kind = FrameKind::Normal;
+            {
+                let mut st = gen.state.lock();
+                st.running = false;
+                st.frame = Some(Box::new(SuspendedFrame { frame, values }));
+            }
+            match kind {
+                FrameKind::GenBoundary => return Some(RunExit::Yield(value)),
+                // The delegating frame is now on top, positioned at its YieldFrom with the
+                // sub-generator on its stack: it yields the same value.
+                FrameKind::GenYieldFrom => continue,
+                FrameKind::GenForIter { .. } | FrameKind::Normal | FrameKind::Boundary => {
+                    self.stack.push(value);
+                    return None;
+                }
             }
         }
     }
@@ -192,9 +189,7 @@ impl Vm {
                 // Fast path: the arguments already sit where the callee's locals go, and the
                 // callable's reference moves into the frame.
                 let nvars = code.varnames.len();
-                let Value::Function(func) =
-                    std::mem::replace(&mut self.stack[callee_at], Value::Null)
-                else {
+                let Value::Function(func) = std::mem::replace(&mut self.stack[callee_at], Value::Null) else {
                     unreachable!("checked above")
                 };
                 self.stack.resize(callee_at + 1 + nvars, Value::Null);
@@ -281,7 +276,7 @@ impl Vm {
                         Some(v) => self.stack.push(v),
                         None => {
                             let name = f.func.globals.slot_name(g as usize);
-                            return Err(name_error(format!("name '{}' is not defined", name)));
+                            return Err(self.undefined_name(&name));
                         }
                     }
                 }
@@ -308,9 +303,7 @@ impl Vm {
                             .or_else(|| crate::builtins::lookup_builtin(&name))
                         {
                             Some(v) => v,
-                            None => {
-                                return Err(name_error(format!("name '{}' is not defined", name)))
-                            }
+                            None => return Err(self.undefined_name(&name)),
                         },
                     };
                     self.stack.push(v);
@@ -507,9 +500,7 @@ impl Vm {
                             Some(r) => Value::Int(r),
                             None => Value::from_bigint(BigInt::from(*x) * y),
                         },
-                        (BinOp::Mod, Value::Int(x), Value::Int(y)) if *y > 0 && *x >= 0 => {
-                            Value::Int(x % y)
-                        }
+                        (BinOp::Mod, Value::Int(x), Value::Int(y)) if *y > 0 && *x >= 0 => Value::Int(x % y),
                         (BinOp::Add, Value::Float(x), Value::Float(y)) => Value::Float(x + y),
                         (BinOp::Sub, Value::Float(x), Value::Float(y)) => Value::Float(x - y),
                         (BinOp::Mul, Value::Float(x), Value::Float(y)) => Value::Float(x * y),
@@ -574,34 +565,26 @@ impl Vm {
                     let step = if n == 3 { pop!(self) } else { Value::None };
                     let stop = pop!(self);
                     let start = pop!(self);
-                    self.stack
-                        .push(Value::Slice(Arc::new(SliceObj { start, stop, step })));
+                    self.stack.push(Value::Slice(Arc::new(SliceObj { start, stop, step })));
                 }
                 Op::BuildTuple(n) => {
-                    let items: Vec<Value> =
-                        self.stack.drain(self.stack.len() - n as usize..).collect();
+                    let items: Vec<Value> = self.stack.drain(self.stack.len() - n as usize..).collect();
                     self.stack.push(Value::tuple(items));
                 }
                 Op::BuildList(n) => {
-                    let items: Vec<Value> =
-                        self.stack.drain(self.stack.len() - n as usize..).collect();
+                    let items: Vec<Value> = self.stack.drain(self.stack.len() - n as usize..).collect();
                     self.stack.push(Value::list(items));
                 }
                 Op::BuildSet(n) => {
-                    let items: Vec<Value> =
-                        self.stack.drain(self.stack.len() - n as usize..).collect();
+                    let items: Vec<Value> = self.stack.drain(self.stack.len() - n as usize..).collect();
                     let mut set = new_set_storage();
                     for v in items {
                         set.insert(Key::new(v)?);
                     }
-                    self.stack
-                        .push(Value::Set(Arc::new(SetObj::new(set, false))));
+                    self.stack.push(Value::Set(Arc::new(SetObj::new(set, false))));
                 }
                 Op::BuildMap(n) => {
-                    let items: Vec<Value> = self
-                        .stack
-                        .drain(self.stack.len() - 2 * n as usize..)
-                        .collect();
+                    let items: Vec<Value> = self.stack.drain(self.stack.len() - 2 * n as usize..).collect();
                     let mut map = new_dict_storage();
                     let mut it = items.into_iter();
                     while let (Some(k), Some(v)) = (it.next(), it.next()) {
@@ -610,8 +593,7 @@ impl Vm {
                     self.stack.push(Value::Dict(Arc::new(DictObj::new(map))));
                 }
                 Op::BuildString(n) => {
-                    let parts: Vec<Value> =
-                        self.stack.drain(self.stack.len() - n as usize..).collect();
+                    let parts: Vec<Value> = self.stack.drain(self.stack.len() - n as usize..).collect();
                     let mut s = String::new();
                     for p in &parts {
                         if let Value::Str(p) = p {
@@ -679,26 +661,16 @@ impl Vm {
                     let target = self.stack[at].clone();
                     let merge = matches!(op, Op::DictMerge(_));
                     let Value::Dict(src) = &m else {
-                        return Err(type_error(format!(
-                            "'{}' object is not a mapping",
-                            type_name(&m)
-                        )));
+                        return Err(type_error(format!("'{}' object is not a mapping", type_name(&m))));
                     };
                     if let Value::Dict(t) = target {
-                        let entries: Vec<(Key, Value)> = src
-                            .map
-                            .lock()
-                            .iter()
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect();
+                        let entries: Vec<(Key, Value)> =
+                            src.map.lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
                         let mut tm = t.map.lock();
                         for (k, v) in entries {
                             if merge && tm.contains_key(&k) {
                                 let key = super::format::repr_const(&k.value);
-                                return Err(type_error(format!(
-                                    "got multiple values for keyword argument {}",
-                                    key
-                                )));
+                                return Err(type_error(format!("got multiple values for keyword argument {}", key)));
                             }
                             tm.insert(k, v);
                         }
@@ -905,9 +877,7 @@ impl Vm {
                     let r = exception_matches(&e, &t)?;
                     self.stack.push(Value::Bool(r));
                 }
-                Op::LoadAssertionError => {
-                    self.stack.push(Value::Class(exc().assertion_error.clone()))
-                }
+                Op::LoadAssertionError => self.stack.push(Value::Class(exc().assertion_error.clone())),
                 Op::BeforeWith => {
                     let ctx = pop!(self);
                     let exit = match self.lookup_special(&ctx, "__exit__")? {
@@ -983,8 +953,7 @@ impl Vm {
                     self.stack.push(Value::Function(Arc::new(func)));
                 }
                 Op::BuildClass(n) => {
-                    let bases: Vec<Value> =
-                        self.stack.drain(self.stack.len() - n as usize..).collect();
+                    let bases: Vec<Value> = self.stack.drain(self.stack.len() - n as usize..).collect();
                     let name = pop!(self);
                     let body = pop!(self);
                     let class = self.build_class(body, name, bases)?;
@@ -1013,11 +982,7 @@ impl Vm {
                     }
                 }
                 Op::FormatValue(flags) => {
-                    let spec = if flags & 4 != 0 {
-                        Some(pop!(self))
-                    } else {
-                        None
-                    };
+                    let spec = if flags & 4 != 0 { Some(pop!(self)) } else { None };
                     let v = pop!(self);
                     let s = self.format_value(v, flags & 3, spec)?;
                     self.stack.push(s);
@@ -1068,10 +1033,7 @@ impl Vm {
                     let ns = f.namespace.take().unwrap_or_default();
                     let mut map = new_dict_storage();
                     for (k, v) in ns.into_iter() {
-                        map.insert(
-                            Key::new(Value::Str(Arc::new(super::objects::PyStr::new(&k))))?,
-                            v,
-                        );
+                        map.insert(Key::new(Value::Str(Arc::new(super::objects::PyStr::new(&k))))?, v);
                     }
                     self.stack.push(Value::Dict(Arc::new(DictObj::new(map))));
                 }
@@ -1087,9 +1049,7 @@ impl Vm {
                     self.skip_traceback = true;
                     Ok(e.clone())
                 }
-                None => Err(super::errors::runtime_error(
-                    "No active exception to reraise",
-                )),
+                None => Err(super::errors::runtime_error("No active exception to reraise")),
             },
             _ => {
                 let cause = if kind == 2 { Some(pop!(self)) } else { None };
@@ -1119,6 +1079,27 @@ impl Vm {
             Value::Instance(i) if i.exc.is_some() => PyErr::from_value(v),
             _ => Err(type_error("exceptions must derive from BaseException")),
         }
+    }
+
+    /// NameError for `name`, with CPython's "Did you mean" suggestion from the current
+    /// frame's locals, its globals and the built-ins.
+    #[cold]
+    fn undefined_name(&self, name: &str) -> PyErr {
+        let err = name_error(format!("name '{}' is not defined", name));
+        let mut candidates: Vec<String> = Vec::new();
+        if let Some(f) = self.frames.last() {
+            let locals = self.stack.get(f.base..f.base + f.code.varnames.len()).unwrap_or(&[]);
+            for (n, v) in f.code.varnames.iter().zip(locals) {
+                if !matches!(v, Value::Null) {
+                    candidates.push(n.to_string());
+                }
+            }
+            candidates.extend(f.code.cellvars.iter().chain(&f.code.freevars).map(|n| n.to_string()));
+            candidates.extend(f.func.globals.items().into_iter().map(|(k, _)| k.to_string()));
+        }
+        candidates.extend(crate::builtins::builtin_names().into_iter().map(|n| n.to_string()));
+        err.state().suggestion = super::suggestions::closest(name, candidates.iter().map(|s| s.as_str()));
+        err
     }
 
     /// Called when the eval breaker is set, at backward jumps and calls.
@@ -1173,27 +1154,24 @@ fn unbound_deref(f: &Frame, i: u32) -> PyErr {
     if (i as usize) < ncell {
         unbound_local(&name)
     } else {
-        name_error(format!("cannot access free variable '{}' where it is not associated with a value in enclosing scope", name))
+        name_error(format!(
+            "cannot access free variable '{}' where it is not associated with a value in enclosing scope",
+            name
+        ))
     }
 }
 
 /// `a, b = 5` reports the non-iterable type as CPython does.
 fn unpack_error(e: PyErr, seq: &Value) -> PyErr {
     if e.is_instance_of(&exc().type_error) && !matches!(seq, Value::Instance(_)) {
-        return type_error(format!(
-            "cannot unpack non-iterable {} object",
-            type_name(seq)
-        ));
+        return type_error(format!("cannot unpack non-iterable {} object", type_name(seq)));
     }
     e
 }
 
 fn star_error(e: PyErr, v: &Value) -> PyErr {
     if e.is_instance_of(&exc().type_error) && !matches!(v, Value::Instance(_)) {
-        return type_error(format!(
-            "Value after * must be an iterable, not {}",
-            type_name(v)
-        ));
+        return type_error(format!("Value after * must be an iterable, not {}", type_name(v)));
     }
     e
 }

@@ -112,9 +112,7 @@ impl Vm {
                 if let Value::Slice(s) = i {
                     let items = l.items.lock();
                     let si = slice_indices(s, items.len())?;
-                    return Ok(Value::list(
-                        si.indices().map(|j| items[j].clone()).collect(),
-                    ));
+                    return Ok(Value::list(si.indices().map(|j| items[j].clone()).collect()));
                 }
                 let idx = index_of(c, i)?;
                 let items = l.items.lock();
@@ -197,10 +195,7 @@ impl Vm {
                 Some(f) => self.call(&f, &[c.clone(), i.clone()]),
                 // `list[int]` in annotations: generic aliases evaluate to the class itself.
                 None if cls.builtin.is_some() => Ok(c.clone()),
-                None => Err(type_error(format!(
-                    "type '{}' is not subscriptable",
-                    cls.name
-                ))),
+                None => Err(type_error(format!("type '{}' is not subscriptable", cls.name))),
             },
             _ => Err(not_subscriptable(c)),
         }
@@ -343,19 +338,9 @@ impl Vm {
                         }
                     }
                 }
-                None => {
-                    return Err(type_error(format!(
-                        "object of type '{}' has no len()",
-                        type_name(v)
-                    )))
-                }
+                None => return Err(type_error(format!("object of type '{}' has no len()", type_name(v)))),
             },
-            _ => {
-                return Err(type_error(format!(
-                    "object of type '{}' has no len()",
-                    type_name(v)
-                )))
-            }
+            _ => return Err(type_error(format!("object of type '{}' has no len()", type_name(v)))),
         })
     }
 }

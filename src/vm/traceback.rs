@@ -35,16 +35,12 @@ impl Vm {
         if let Some(c) = chained(&cause) {
             if !seen.contains(&(std::sync::Arc::as_ptr(&c.0) as usize)) {
                 self.format_chain(&c, out, seen);
-                out.push_str(
-                    "\nThe above exception was the direct cause of the following exception:\n\n",
-                );
+                out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
             }
         } else if let (Some(c), false) = (chained(&context), suppress) {
             if !seen.contains(&(std::sync::Arc::as_ptr(&c.0) as usize)) {
                 self.format_chain(&c, out, seen);
-                out.push_str(
-                    "\nDuring handling of the above exception, another exception occurred:\n\n",
-                );
+                out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
             }
         }
         // Entries are recorded as the exception travels outwards; print outermost first.
@@ -72,10 +68,13 @@ impl Vm {
         } else {
             format!("{}.{}", class.module, class.qualname)
         };
-        let msg = match self.str(&err.value()) {
+        let mut msg = match self.str(&err.value()) {
             Ok(m) => m,
             Err(_) => "<exception str() failed>".to_string(),
         };
+        if let Some(s) = err.state().suggestion.clone() {
+            msg.push_str(&format!(". Did you mean: '{}'?", s));
+        }
         if msg.is_empty() {
             name
         } else {

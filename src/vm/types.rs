@@ -30,6 +30,8 @@ pub struct BuiltinTypes {
     pub module: Arc<Class>,
     pub generator: Arc<Class>,
     pub iterator: Arc<Class>,
+    /// Iterator classes by the name CPython gives them (`type(enumerate(x)).__name__`).
+    pub iterators: Vec<(&'static str, Arc<Class>)>,
     pub dict_keys: Arc<Class>,
     pub dict_values: Arc<Class>,
     pub dict_items: Arc<Class>,
@@ -90,6 +92,24 @@ pub struct ExcTypes {
     pub all: Vec<Arc<Class>>,
 }
 
+const ITERATOR_NAMES: &[&str] = &[
+    "list_iterator",
+    "tuple_iterator",
+    "bytes_iterator",
+    "range_iterator",
+    "str_ascii_iterator",
+    "dict_keyiterator",
+    "dict_valueiterator",
+    "dict_itemiterator",
+    "set_iterator",
+    "list_reverseiterator",
+    "enumerate",
+    "zip",
+    "map",
+    "filter",
+    "callable_iterator",
+];
+
 static TYPES: LazyLock<BuiltinTypes> = LazyLock::new(build_types);
 static EXC: LazyLock<ExcTypes> = LazyLock::new(build_exceptions);
 
@@ -123,8 +143,7 @@ pub fn make_class(
         mro.push(b.clone());
         mro.extend(b.mro.iter().cloned());
     }
-    let is_exception =
-        base.map(|b| b.is_exception).unwrap_or(false) || builtin == Some(BuiltinType::Exception);
+    let is_exception = base.map(|b| b.is_exception).unwrap_or(false) || builtin == Some(BuiltinType::Exception);
     Arc::new(Class {
         name: Arc::from(name),
         qualname: Arc::from(name),
@@ -162,6 +181,10 @@ fn build_types() -> BuiltinTypes {
         module: new_builtin_class("module", o, B::Module),
         generator: new_builtin_class("generator", o, B::Generator),
         iterator: new_builtin_class("iterator", o, B::Iterator),
+        iterators: ITERATOR_NAMES
+            .iter()
+            .map(|n| (*n, new_builtin_class(n, o, B::Iterator)))
+            .collect(),
         dict_keys: new_builtin_class("dict_keys", o, B::Iterator),
         dict_values: new_builtin_class("dict_values", o, B::Iterator),
         dict_items: new_builtin_class("dict_items", o, B::Iterator),
@@ -304,7 +327,47 @@ pub fn type_of(v: &Value) -> &Arc<Class> {
         Value::Instance(i) => &i.class,
         Value::Module(_) => &t.module,
         Value::Generator(_) => &t.generator,
-        Value::Iter(_) => &t.iterator,
+        Value::Iter(it) => {
+            use super::objects::IterState as S;
+            let name = match &*it.state.lock() {
+                S::Seq {
+                    seq: Value::List(_), ..
+                } => "list_iterator",
+                S::Seq {
+                    seq: Value::Tuple(_), ..
+                } => "tuple_iterator",
+                S::Seq {
+                    seq: Value::Bytes(_), ..
+                } => "bytes_iterator",
+                S::Range { .. } => "range_iterator",
+                S::Str { .. } => "str_ascii_iterator",
+                S::Dict {
+                    kind: super::objects::DictIterKind::Keys,
+                    ..
+                } => "dict_keyiterator",
+                S::Dict {
+                    kind: super::objects::DictIterKind::Values,
+                    ..
+                } => "dict_valueiterator",
+                S::Dict {
+                    kind: super::objects::DictIterKind::Items,
+                    ..
+                } => "dict_itemiterator",
+                S::Set { .. } => "set_iterator",
+                S::Reversed { .. } => "list_reverseiterator",
+                S::Enumerate { .. } => "enumerate",
+                S::Zip { .. } => "zip",
+                S::Map { .. } => "map",
+                S::Filter { .. } => "filter",
+                S::Callable { .. } => "callable_iterator",
+                S::Seq { .. } | S::Exhausted => "iterator",
+            };
+            t.iterators
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, c)| c)
+                .unwrap_or(&t.iterator)
+        }
         Value::DictView(d) => match d.kind {
             super::objects::DictIterKind::Keys => &t.dict_keys,
             super::objects::DictIterKind::Values => &t.dict_values,

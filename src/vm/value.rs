@@ -10,8 +10,8 @@ use std::sync::Arc;
 use num_bigint::BigInt;
 
 use super::objects::{
-    BoundMethod, BuiltinFunction, Class, DictObj, DictView, Function, Generator, Instance, IterObj,
-    ListObj, Module, NativeObj, Property, PyStr, RangeObj, SetObj, SliceObj, SuperObj,
+    BoundMethod, BuiltinFunction, Class, DictObj, DictView, Function, Generator, Instance, IterObj, ListObj, Module,
+    NativeObj, Property, PyStr, RangeObj, SetObj, SliceObj, SuperObj,
 };
 
 #[derive(Clone)]
@@ -95,7 +95,8 @@ impl Value {
             // Small ints are cached in CPython (-5..=256); others compare by value here,
             // which matches CPython for constants within one code object.
             (Int(a), Int(b)) => a == b,
-            (Float(a), Float(b)) => a.to_bits() == b.to_bits(),
+            // Floats are immediates here; two NaNs are never the same object.
+            (Float(a), Float(b)) => a.to_bits() == b.to_bits() && !a.is_nan(),
             (BigInt(a), BigInt(b)) => Arc::ptr_eq(a, b),
             (Str(a), Str(b)) => Arc::ptr_eq(a, b) || (a.len() <= 1 && a.as_str() == b.as_str()),
             (Bytes(a), Bytes(b)) => Arc::ptr_eq(a, b),

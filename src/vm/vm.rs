@@ -143,11 +143,7 @@ impl Vm {
 
     /// Takes a suspended generator's frame for resumption: its values go back on the stack
     /// (plus the sent value if it has started). `Ok(None)` if it already finished.
-    pub(super) fn take_generator_frame(
-        &mut self,
-        gen: &Arc<Generator>,
-        sent: Value,
-    ) -> PyResult<Option<Frame>> {
+    pub(super) fn take_generator_frame(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<Option<Frame>> {
         let mut st = gen.state.lock();
         if st.running {
             return Err(super::errors::value_error("generator already executing"));
@@ -220,7 +216,6 @@ pub enum CallTarget {
 /// What a thread does when its eval breaker is set. The GIL policies hook in here.
 #[cold]
 pub fn breaker_hook(vm: &mut Vm) -> PyResult<()> {
-    vm.breaker
-        .fetch_and(!breaker::PENDING_SIGNAL, Ordering::Relaxed);
+    vm.breaker.fetch_and(!breaker::PENDING_SIGNAL, Ordering::Relaxed);
     Ok(())
 }

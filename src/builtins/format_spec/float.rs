@@ -79,11 +79,7 @@ fn split_exp(s: &str) -> (&str, i32) {
 
 /// CPython's exponent layout: a sign and at least two digits.
 fn exp_suffix(exp: i32) -> String {
-    format!(
-        "e{}{:02}",
-        if exp < 0 { '-' } else { '+' },
-        exp.unsigned_abs()
-    )
+    format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs())
 }
 
 /// The `g` presentation with `p >= 1` significant digits (pystrtod.c format_float_short).

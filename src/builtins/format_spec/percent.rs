@@ -101,21 +101,13 @@ pub fn percent_format(vm: &mut Vm, fmt: &str, args: &Value) -> PyResult<String> 
         format_one(vm, &chars, &mut pos, &mut src, &mut out)?;
     }
     if !src.all_used() && src.mapping.is_none() {
-        return Err(type_error(
-            "not all arguments converted during string formatting",
-        ));
+        return Err(type_error("not all arguments converted during string formatting"));
     }
     Ok(out)
 }
 
 /// Parses and formats one conversion; `pos` is just past the `%`.
-fn format_one(
-    vm: &mut Vm,
-    chars: &[char],
-    pos: &mut usize,
-    src: &mut ArgSource<'_>,
-    out: &mut String,
-) -> PyResult<()> {
+fn format_one(vm: &mut Vm, chars: &[char], pos: &mut usize, src: &mut ArgSource<'_>, out: &mut String) -> PyResult<()> {
     let mut keyed: Option<Value> = None;
     if chars.get(*pos) == Some(&'(') {
         let Some(mapping) = src.mapping.clone() else {
@@ -200,12 +192,7 @@ fn format_one(
         'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
             let x = match as_f64(&v) {
                 Some(r) => r?,
-                None => {
-                    return Err(type_error(format!(
-                        "must be real number, not {}",
-                        type_name(&v)
-                    )))
-                }
+                None => return Err(type_error(format!("must be real number, not {}", type_name(&v)))),
             };
             let style = FloatStyle {
                 ty: conv,
@@ -247,9 +234,7 @@ fn star_int(v: &Value) -> PyResult<i64> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
-        Value::BigInt(_) => Err(overflow_error(
-            "Python int too large to convert to C ssize_t",
-        )),
+        Value::BigInt(_) => Err(overflow_error("Python int too large to convert to C ssize_t")),
         _ => Err(type_error("* wants int")),
     }
 }
@@ -313,8 +298,7 @@ fn float_to_int(f: f64) -> PyResult<BigInt> {
     if f.is_nan() {
         return Err(value_error("cannot convert float NaN to integer"));
     }
-    BigInt::from_f64(f.trunc())
-        .ok_or_else(|| overflow_error("cannot convert float infinity to integer"))
+    BigInt::from_f64(f.trunc()).ok_or_else(|| overflow_error("cannot convert float infinity to integer"))
 }
 
 fn format_char(v: &Value) -> PyResult<String> {

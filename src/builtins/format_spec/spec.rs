@@ -69,12 +69,7 @@ pub(crate) fn unknown_code(ty: char, type_name: &str) -> PyErr {
 impl Spec {
     /// Parses `spec` for an object of `type_name` whose default type is `default_ty` and
     /// default alignment `default_align`.
-    pub fn parse(
-        spec: &str,
-        type_name: &str,
-        default_ty: char,
-        default_align: char,
-    ) -> PyResult<Spec> {
+    pub fn parse(spec: &str, type_name: &str, default_ty: char, default_align: char) -> PyResult<Spec> {
         let chars: Vec<char> = spec.chars().collect();
         let end = chars.len();
         let mut s = Spec {
@@ -159,10 +154,7 @@ impl Spec {
                 'd' | 'e' | 'f' | 'g' | 'E' | 'G' | '%' | 'F' | '\0' => {}
                 'b' | 'o' | 'x' | 'X' if sep == '_' => s.group = 4,
                 ty if (ty as u32) > 32 && (ty as u32) < 128 => {
-                    return Err(value_error(format!(
-                        "Cannot specify '{}' with '{}'.",
-                        sep, ty
-                    )))
+                    return Err(value_error(format!("Cannot specify '{}' with '{}'.", sep, ty)))
                 }
                 ty => {
                     return Err(value_error(format!(
@@ -289,14 +281,10 @@ pub(crate) fn format_str(s: &str, spec: &str) -> PyResult<String> {
         ));
     }
     if sp.alt {
-        return Err(value_error(
-            "Alternate form (#) not allowed in string format specifier",
-        ));
+        return Err(value_error("Alternate form (#) not allowed in string format specifier"));
     }
     if sp.align == '=' {
-        return Err(value_error(
-            "'=' alignment not allowed in string format specifier",
-        ));
+        return Err(value_error("'=' alignment not allowed in string format specifier"));
     }
     let (body, len) = match sp.precision {
         Some(p) => {
@@ -361,9 +349,7 @@ pub(crate) fn format_int(v: IntArg<'_>, spec: &str, type_name: &str) -> PyResult
         ty => return Err(unknown_code(ty, type_name)),
     };
     if sp.precision.is_some() {
-        return Err(value_error(
-            "Precision not allowed in integer format specifier",
-        ));
+        return Err(value_error("Precision not allowed in integer format specifier"));
     }
     if sp.no_neg_0 {
         return Err(value_error(
@@ -372,9 +358,7 @@ pub(crate) fn format_int(v: IntArg<'_>, spec: &str, type_name: &str) -> PyResult
     }
     if sp.ty == 'c' {
         if sp.sign != '\0' {
-            return Err(value_error(
-                "Sign not allowed with integer format specifier 'c'",
-            ));
+            return Err(value_error("Sign not allowed with integer format specifier 'c'"));
         }
         if sp.alt {
             return Err(value_error(
@@ -450,8 +434,6 @@ fn format_float_spec(x: f64, sp: &Spec) -> PyResult<String> {
         None => (false, s.as_str()),
     };
     // parse_number: leading digits are grouped; the rest (point, fraction, exponent) is not.
-    let n_digits = body
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(body.len());
+    let n_digits = body.find(|c: char| !c.is_ascii_digit()).unwrap_or(body.len());
     Ok(sp.layout_number(negative, "", &body[..n_digits], &body[n_digits..]))
 }

@@ -214,14 +214,8 @@ fn percent_table() {
     for (fmt, v, want) in cases {
         match percent_format(&mut vm, fmt, &v) {
             Ok(got) if got == want => {}
-            Ok(got) => failures.push(format!(
-                "{fmt:?} % {} = {got:?}, want {want:?}",
-                vm.repr(&v).unwrap()
-            )),
-            Err(_) => failures.push(format!(
-                "{fmt:?} % {} raised, want {want:?}",
-                vm.repr(&v).unwrap()
-            )),
+            Ok(got) => failures.push(format!("{fmt:?} % {} = {got:?}, want {want:?}", vm.repr(&v).unwrap())),
+            Err(_) => failures.push(format!("{fmt:?} % {} raised, want {want:?}", vm.repr(&v).unwrap())),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -235,11 +229,7 @@ fn error_messages() {
             "z",
             "Negative zero coercion (z) not allowed in integer format specifier",
         ),
-        (
-            Value::str("a"),
-            "+",
-            "Sign not allowed in string format specifier",
-        ),
+        (Value::str("a"), "+", "Sign not allowed in string format specifier"),
         (
             Value::str("a"),
             "#",
@@ -251,11 +241,7 @@ fn error_messages() {
             "'=' alignment not allowed in string format specifier",
         ),
         (Value::str("a"), ",", "Cannot specify ',' with 's'."),
-        (
-            Value::Int(5),
-            ".2",
-            "Precision not allowed in integer format specifier",
-        ),
+        (Value::Int(5), ".2", "Precision not allowed in integer format specifier"),
         (
             Value::Int(5),
             "#c",
@@ -265,11 +251,7 @@ fn error_messages() {
         (Value::Int(5), ",,", "Cannot specify ',' with ','."),
         (Value::Int(5), "_,", "Cannot specify both ',' and '_'."),
         (Value::Int(5), ".", "Format specifier missing precision"),
-        (
-            Value::Int(5),
-            "q",
-            "Unknown format code 'q' for object of type 'int'",
-        ),
+        (Value::Int(5), "q", "Unknown format code 'q' for object of type 'int'"),
         (
             Value::Int(5),
             "abc",
@@ -298,9 +280,7 @@ fn error_messages() {
     ];
     let mut vm = vm();
     for (v, spec, want) in cases {
-        let err = format_with_spec(&mut vm, &v, spec)
-            .err()
-            .expect("should fail");
+        let err = format_with_spec(&mut vm, &v, spec).err().expect("should fail");
         let got = vm.str(&err.args()[0]).unwrap();
         assert_eq!(got, want, "format(_, {spec:?})");
     }
@@ -320,16 +300,8 @@ fn error_messages() {
             Value::Int(5),
             "not all arguments converted during string formatting",
         ),
-        (
-            "%d",
-            Value::str("s"),
-            "%d format: a real number is required, not str",
-        ),
-        (
-            "%x",
-            Value::Float(3.5),
-            "%x format: an integer is required, not float",
-        ),
+        ("%d", Value::str("s"), "%d format: a real number is required, not str"),
+        ("%x", Value::Float(3.5), "%x format: an integer is required, not float"),
         (
             "%q",
             Value::Int(1),
@@ -339,11 +311,7 @@ fn error_messages() {
         ("%(a)s", Value::Int(5), "format requires a mapping"),
         ("%c", Value::str("ab"), "%c requires int or char"),
         ("%f", Value::str("x"), "must be real number, not str"),
-        (
-            "%*d",
-            Value::tuple(vec![Value::str("a"), Value::Int(3)]),
-            "* wants int",
-        ),
+        ("%*d", Value::tuple(vec![Value::str("a"), Value::Int(3)]), "* wants int"),
     ];
     for (fmt, v, want) in pct {
         let err = percent_format(&mut vm, fmt, &v).err().expect("should fail");

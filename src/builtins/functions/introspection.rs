@@ -17,10 +17,7 @@ pub static ISINSTANCE: BuiltinFunction = BuiltinFunction {
 };
 fn isinstance(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("isinstance", &args, 2, 2)?;
-    Ok(Value::Bool(crate::vm::types::isinstance(
-        &args.pos[0],
-        &args.pos[1],
-    )?))
+    Ok(Value::Bool(crate::vm::types::isinstance(&args.pos[0], &args.pos[1])?))
 }
 
 pub static ISSUBCLASS: BuiltinFunction = BuiltinFunction {
@@ -62,11 +59,9 @@ fn callable(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 
 pub fn is_callable(vm: &mut Vm, v: &Value) -> PyResult<bool> {
     Ok(match v {
-        Value::Function(_)
-        | Value::Builtin(_)
-        | Value::BoundMethod(_)
-        | Value::Class(_)
-        | Value::StaticMethod(_) => true,
+        Value::Function(_) | Value::Builtin(_) | Value::BoundMethod(_) | Value::Class(_) | Value::StaticMethod(_) => {
+            true
+        }
         Value::Instance(_) | Value::Native(_) => vm.lookup_special(v, "__call__")?.is_some(),
         _ => false,
     })
@@ -158,10 +153,7 @@ fn vars(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
 }
 
-pub static DIR: BuiltinFunction = BuiltinFunction {
-    name: "dir",
-    func: dir,
-};
+pub static DIR: BuiltinFunction = BuiltinFunction { name: "dir", func: dir };
 fn dir(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("dir", &args, 0, 1)?;
     let Some(obj) = args.pos.first() else {
@@ -189,16 +181,7 @@ fn dir(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         Value::Module(m) => names.extend(m.items().into_iter().map(|(k, _)| k.to_string())),
         Value::Class(c) => {
             add_class(&mut names, c);
-            names.extend(
-                [
-                    "__class__",
-                    "__doc__",
-                    "__module__",
-                    "__name__",
-                    "__qualname__",
-                ]
-                .map(String::from),
-            );
+            names.extend(["__class__", "__doc__", "__module__", "__name__", "__qualname__"].map(String::from));
         }
         Value::Instance(inst) => {
             names.extend(inst.dict.lock().keys().map(|k| k.to_string()));
@@ -222,13 +205,8 @@ fn globals(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let Some(frame) = vm.frames.last() else {
         return Err(attribute_error("globals(): no current frame"));
     };
-    let items = frame.globals.items();
-    crate::builtins::dict_from_pairs(
-        items
-            .into_iter()
-            .map(|(k, v)| (Value::str(&k), v))
-            .collect(),
-    )
+    let items = frame.func.globals.items();
+    crate::builtins::dict_from_pairs(items.into_iter().map(|(k, v)| (Value::str(&k), v)).collect())
 }
 
 pub static LOCALS: BuiltinFunction = BuiltinFunction {
@@ -250,17 +228,16 @@ fn locals_dict(vm: &mut Vm) -> PyResult<Value> {
         return crate::builtins::dict_from_pairs(pairs);
     }
     if frame.code.flags.is_module {
-        let items = frame.globals.items();
-        return crate::builtins::dict_from_pairs(
-            items
-                .into_iter()
-                .map(|(k, v)| (Value::str(&k), v))
-                .collect(),
-        );
+        let items = frame.func.globals.items();
+        return crate::builtins::dict_from_pairs(items.into_iter().map(|(k, v)| (Value::str(&k), v)).collect());
     }
     let mut pairs = Vec::new();
-    for (name, v) in frame.code.varnames.iter().zip(frame.locals.iter()) {
-        if let Some(v) = v {
+    let locals = vm
+        .stack
+        .get(frame.base..frame.base + frame.code.varnames.len())
+        .unwrap_or(&[]);
+    for (name, v) in frame.code.varnames.iter().zip(locals.iter()) {
+        if !matches!(v, Value::Null) {
             pairs.push((Value::str(name), v.clone()));
         }
     }

@@ -10,9 +10,7 @@ use crate::builtins::args::{check_args, check_count, only_kwargs};
 use crate::syntax::ast::{BinOp, CmpOp};
 use crate::vm::errors::{stop_iteration, type_error, value_error, PyErr};
 use crate::vm::iter::new_iter;
-use crate::vm::objects::{
-    new_attr_map, Args, BuiltinFunction, BuiltinType, Class, IterState, NativeObj,
-};
+use crate::vm::objects::{new_attr_map, Args, BuiltinFunction, BuiltinType, Class, IterState, NativeObj};
 use crate::vm::types::{make_class, type_name, types};
 use crate::vm::value::Value;
 use crate::vm::vm::{GenStep, Vm};
@@ -33,9 +31,7 @@ fn enumerate(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         )));
     }
     let Some(iterable) = iterable else {
-        return Err(type_error(
-            "enumerate() missing required argument 'iterable' (pos 1)",
-        ));
+        return Err(type_error("enumerate() missing required argument 'iterable' (pos 1)"));
     };
     let count = match start {
         None => Value::Int(0),
@@ -47,10 +43,7 @@ fn enumerate(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(new_iter(IterState::Enumerate { it, count }))
 }
 
-pub static ZIP: BuiltinFunction = BuiltinFunction {
-    name: "zip",
-    func: zip,
-};
+pub static ZIP: BuiltinFunction = BuiltinFunction { name: "zip", func: zip };
 fn zip(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     only_kwargs("zip", &args, &["strict"])?;
     let strict = match args.kwarg("strict") {
@@ -152,10 +145,7 @@ fn strict_zip_next(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(Value::tuple(items))
 }
 
-pub static MAP: BuiltinFunction = BuiltinFunction {
-    name: "map",
-    func: map,
-};
+pub static MAP: BuiltinFunction = BuiltinFunction { name: "map", func: map };
 fn map(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if !args.kw.is_empty() {
         return Err(type_error("map() takes no keyword arguments"));
@@ -189,16 +179,11 @@ fn filter(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }))
 }
 
-pub static SUM: BuiltinFunction = BuiltinFunction {
-    name: "sum",
-    func: sum,
-};
+pub static SUM: BuiltinFunction = BuiltinFunction { name: "sum", func: sum };
 fn sum(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     only_kwargs("sum", &args, &["start"])?;
     if args.pos.is_empty() {
-        return Err(type_error(
-            "sum() takes at least 1 positional argument (0 given)",
-        ));
+        return Err(type_error("sum() takes at least 1 positional argument (0 given)"));
     }
     if args.pos.len() > 2 {
         return Err(type_error(format!(
@@ -213,16 +198,8 @@ fn sum(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         .cloned()
         .unwrap_or(Value::Int(0));
     match &start {
-        Value::Str(_) => {
-            return Err(type_error(
-                "sum() can't sum strings [use ''.join(seq) instead]",
-            ))
-        }
-        Value::Bytes(_) => {
-            return Err(type_error(
-                "sum() can't sum bytes [use b''.join(seq) instead]",
-            ))
-        }
+        Value::Str(_) => return Err(type_error("sum() can't sum strings [use ''.join(seq) instead]")),
+        Value::Bytes(_) => return Err(type_error("sum() can't sum bytes [use b''.join(seq) instead]")),
         _ => {}
     }
     let it = vm.get_iter(&args.pos[0])?;
@@ -240,18 +217,12 @@ fn sum(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(acc)
 }
 
-pub static MIN: BuiltinFunction = BuiltinFunction {
-    name: "min",
-    func: min,
-};
+pub static MIN: BuiltinFunction = BuiltinFunction { name: "min", func: min };
 fn min(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     min_max(vm, args, "min", CmpOp::Lt)
 }
 
-pub static MAX: BuiltinFunction = BuiltinFunction {
-    name: "max",
-    func: max,
-};
+pub static MAX: BuiltinFunction = BuiltinFunction { name: "max", func: max };
 fn max(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     min_max(vm, args, "max", CmpOp::Gt)
 }
@@ -269,12 +240,7 @@ fn min_max(vm: &mut Vm, args: Args<'_>, name: &str, op: CmpOp) -> PyResult<Value
     let key = args.kwarg("key").filter(|k| !k.is_none()).cloned();
     let default = args.kwarg("default").cloned();
     let items: Vec<Value> = match args.pos {
-        [] => {
-            return Err(type_error(format!(
-                "{} expected at least 1 argument, got 0",
-                name
-            )))
-        }
+        [] => return Err(type_error(format!("{} expected at least 1 argument, got 0", name))),
         [iterable] => vm.collect(iterable)?,
         many => {
             if default.is_some() {
@@ -329,10 +295,7 @@ pub static SORTED: BuiltinFunction = BuiltinFunction {
 fn sorted(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     for (k, _) in args.kw {
         if &**k != "key" && &**k != "reverse" {
-            return Err(type_error(format!(
-                "sort() got an unexpected keyword argument '{}'",
-                k
-            )));
+            return Err(type_error(format!("sort() got an unexpected keyword argument '{}'", k)));
         }
     }
     check_count("sorted", args.pos.len(), 1, 1)?;
@@ -348,9 +311,7 @@ fn sorted(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 /// `reverse=` of sort/sorted: must be an int-like value.
 pub fn reverse_flag(vm: &mut Vm, v: &Value) -> PyResult<bool> {
     match v {
-        Value::Float(_) => Err(type_error(
-            "'float' object cannot be interpreted as an integer",
-        )),
+        Value::Float(_) => Err(type_error("'float' object cannot be interpreted as an integer")),
         Value::Bool(b) => Ok(*b),
         Value::Int(i) => Ok(*i != 0),
         _ => vm.truthy(v),
@@ -390,14 +351,8 @@ fn reversed(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             }
             let last = r.start as i128 + (n as i128 - 1) * r.step as i128;
             let stop = r.start as i128 - r.step as i128;
-            match (
-                i64::try_from(last),
-                i64::try_from(stop),
-                r.step.checked_neg(),
-            ) {
-                (Ok(next), Ok(stop), Some(step)) => {
-                    Ok(new_iter(IterState::Range { next, stop, step }))
-                }
+            match (i64::try_from(last), i64::try_from(stop), r.step.checked_neg()) {
+                (Ok(next), Ok(stop), Some(step)) => Ok(new_iter(IterState::Range { next, stop, step })),
                 _ => {
                     let mut items = vm.collect(seq)?;
                     items.reverse();
@@ -409,12 +364,7 @@ fn reversed(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             }
         }
         Value::Str(s) => {
-            let chars: Vec<Value> = s
-                .as_str()
-                .chars()
-                .rev()
-                .map(|c| Value::string(c.to_string()))
-                .collect();
+            let chars: Vec<Value> = s.as_str().chars().rev().map(|c| Value::string(c.to_string())).collect();
             Ok(new_iter(IterState::Seq {
                 seq: Value::tuple(chars),
                 index: 0,
@@ -441,9 +391,7 @@ fn reversed(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
                     return vm.call(&f, &[]);
                 }
             }
-            if vm.lookup_special(seq, "__getitem__")?.is_some()
-                && vm.lookup_special(seq, "__len__")?.is_some()
-            {
+            if vm.lookup_special(seq, "__getitem__")?.is_some() && vm.lookup_special(seq, "__len__")?.is_some() {
                 let n = vm.len(seq)?;
                 return Ok(new_iter(IterState::Reversed {
                     seq: seq.clone(),
@@ -500,12 +448,7 @@ fn next(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             Some(v) => Ok(v),
             None => Err(None),
         },
-        _ => {
-            return Err(type_error(format!(
-                "'{}' object is not an iterator",
-                type_name(it)
-            )))
-        }
+        _ => return Err(type_error(format!("'{}' object is not an iterator", type_name(it)))),
     };
     match (step, default) {
         (Ok(v), _) => Ok(v),
@@ -514,10 +457,7 @@ fn next(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
 }
 
-pub static ANY: BuiltinFunction = BuiltinFunction {
-    name: "any",
-    func: any,
-};
+pub static ANY: BuiltinFunction = BuiltinFunction { name: "any", func: any };
 fn any(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("any", &args, 1, 1)?;
     let it = vm.get_iter(&args.pos[0])?;
@@ -529,10 +469,7 @@ fn any(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(Value::Bool(false))
 }
 
-pub static ALL: BuiltinFunction = BuiltinFunction {
-    name: "all",
-    func: all,
-};
+pub static ALL: BuiltinFunction = BuiltinFunction { name: "all", func: all };
 fn all(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("all", &args, 1, 1)?;
     let it = vm.get_iter(&args.pos[0])?;

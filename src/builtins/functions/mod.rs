@@ -121,9 +121,7 @@ fn print(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             }
         }
     }
-    vm.interp
-        .write_stdout(&out)
-        .map_err(|e| os_error(e.to_string()))?;
+    vm.interp.write_stdout(&out).map_err(|e| os_error(e.to_string()))?;
     if flush {
         vm.interp.flush_stdout();
     }
@@ -139,10 +137,7 @@ fn is_stdout(vm: &mut Vm, file: &Value) -> bool {
     }
 }
 
-pub static LEN: BuiltinFunction = BuiltinFunction {
-    name: "len",
-    func: len,
-};
+pub static LEN: BuiltinFunction = BuiltinFunction { name: "len", func: len };
 fn len(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("len", &args, 1, 1)?;
     vm.len(&args.pos[0]).map(Value::from)
@@ -194,9 +189,7 @@ fn input(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("input", &args, 0, 1)?;
     if let Some(p) = args.pos.first() {
         let prompt = vm.str(p)?;
-        vm.interp
-            .write_stdout(&prompt)
-            .map_err(|e| os_error(e.to_string()))?;
+        vm.interp.write_stdout(&prompt).map_err(|e| os_error(e.to_string()))?;
     }
     vm.interp.flush_stdout();
     let mut line = String::new();

@@ -17,10 +17,7 @@ use crate::vm::value::Value;
 use crate::vm::vm::Vm;
 use crate::vm::PyResult;
 
-pub static ABS: BuiltinFunction = BuiltinFunction {
-    name: "abs",
-    func: abs,
-};
+pub static ABS: BuiltinFunction = BuiltinFunction { name: "abs", func: abs };
 fn abs(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("abs", &args, 1, 1)?;
     let v = &args.pos[0];
@@ -34,19 +31,9 @@ fn abs(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         Value::Float(f) => Value::Float(f.abs()),
         Value::Instance(_) | Value::Native(_) => match vm.lookup_special(v, "__abs__")? {
             Some(f) => return vm.call(&f, &[]),
-            None => {
-                return Err(type_error(format!(
-                    "bad operand type for abs(): '{}'",
-                    type_name(v)
-                )))
-            }
+            None => return Err(type_error(format!("bad operand type for abs(): '{}'", type_name(v)))),
         },
-        _ => {
-            return Err(type_error(format!(
-                "bad operand type for abs(): '{}'",
-                type_name(v)
-            )))
-        }
+        _ => return Err(type_error(format!("bad operand type for abs(): '{}'", type_name(v)))),
     })
 }
 
@@ -63,24 +50,18 @@ fn round(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         )));
     }
     let Some(x) = param(&args, 0, "number") else {
-        return Err(type_error(
-            "round() missing required argument 'number' (pos 1)",
-        ));
+        return Err(type_error("round() missing required argument 'number' (pos 1)"));
     };
     let ndigits = match param(&args, 1, "ndigits") {
         None | Some(Value::None) => None,
-        Some(n @ (Value::Int(_) | Value::Bool(_) | Value::BigInt(_))) => {
-            Some(as_bigint(n).unwrap_or_default())
-        }
+        Some(n @ (Value::Int(_) | Value::Bool(_) | Value::BigInt(_))) => Some(as_bigint(n).unwrap_or_default()),
         Some(other) => return Err(not_integer(other)),
     };
     match x {
         Value::Float(f) => match ndigits {
             None => float_to_int(f.round_ties_even()),
             Some(n) => {
-                let n = n
-                    .to_i64()
-                    .unwrap_or(if n.is_negative() { i64::MIN } else { i64::MAX });
+                let n = n.to_i64().unwrap_or(if n.is_negative() { i64::MIN } else { i64::MAX });
                 round_float(*f, n).map(Value::Float)
             }
         },
@@ -271,10 +252,7 @@ fn divmod(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     )))
 }
 
-pub static POW: BuiltinFunction = BuiltinFunction {
-    name: "pow",
-    func: pow,
-};
+pub static POW: BuiltinFunction = BuiltinFunction { name: "pow", func: pow };
 fn pow(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     only_kwargs("pow", &args, &["base", "exp", "mod"])?;
     if args.pos.len() > 3 {
@@ -292,14 +270,11 @@ fn pow(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     match param(&args, 2, "mod") {
         None | Some(Value::None) => vm.binary_op(BinOp::Pow, base.clone(), exp.clone()),
         Some(m) => {
-            let (Some(b), Some(e), Some(m)) = (as_bigint(base), as_bigint(exp), as_bigint(m))
-            else {
-                if [base, exp].iter().all(|v| {
-                    matches!(
-                        v,
-                        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_)
-                    )
-                }) {
+            let (Some(b), Some(e), Some(m)) = (as_bigint(base), as_bigint(exp), as_bigint(m)) else {
+                if [base, exp]
+                    .iter()
+                    .all(|v| matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_)))
+                {
                     return Err(type_error(
                         "pow() 3rd argument not allowed unless all arguments are integers",
                     ));
@@ -326,8 +301,7 @@ pub fn mod_pow(base: &BigInt, exp: &BigInt, m: &BigInt) -> PyResult<BigInt> {
     let mut b = base.mod_floor(&modulus);
     let mut e = exp.clone();
     if e.is_negative() {
-        b = mod_inverse(&b, &modulus)
-            .ok_or_else(|| value_error("base is not invertible for the given modulus"))?;
+        b = mod_inverse(&b, &modulus).ok_or_else(|| value_error("base is not invertible for the given modulus"))?;
         e = -e;
     }
     let mut r = if modulus.is_one() {
@@ -349,10 +323,7 @@ fn mod_inverse(a: &BigInt, m: &BigInt) -> Option<BigInt> {
     Some(g.x.mod_floor(m))
 }
 
-pub static ORD: BuiltinFunction = BuiltinFunction {
-    name: "ord",
-    func: ord,
-};
+pub static ORD: BuiltinFunction = BuiltinFunction { name: "ord", func: ord };
 fn ord(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("ord", &args, 1, 1)?;
     match &args.pos[0] {
@@ -378,10 +349,7 @@ fn ord(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
 }
 
-pub static CHR: BuiltinFunction = BuiltinFunction {
-    name: "chr",
-    func: chr,
-};
+pub static CHR: BuiltinFunction = BuiltinFunction { name: "chr", func: chr };
 fn chr(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("chr", &args, 1, 1)?;
     let i = match &args.pos[0] {
@@ -446,37 +414,25 @@ fn break_unhashable(v: &Value) -> PyResult<()> {
     Err(type_error(format!("unhashable type: '{}'", type_name(v))))
 }
 
-pub static ID: BuiltinFunction = BuiltinFunction {
-    name: "id",
-    func: id,
-};
+pub static ID: BuiltinFunction = BuiltinFunction { name: "id", func: id };
 fn id(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("id", &args, 1, 1)?;
     Ok(Value::from(args.pos[0].id()))
 }
 
-pub static BIN: BuiltinFunction = BuiltinFunction {
-    name: "bin",
-    func: bin,
-};
+pub static BIN: BuiltinFunction = BuiltinFunction { name: "bin", func: bin };
 fn bin(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("bin", &args, 1, 1)?;
     radix(vm, &args.pos[0], 2, "0b")
 }
 
-pub static OCT: BuiltinFunction = BuiltinFunction {
-    name: "oct",
-    func: oct,
-};
+pub static OCT: BuiltinFunction = BuiltinFunction { name: "oct", func: oct };
 fn oct(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("oct", &args, 1, 1)?;
     radix(vm, &args.pos[0], 8, "0o")
 }
 
-pub static HEX: BuiltinFunction = BuiltinFunction {
-    name: "hex",
-    func: hex,
-};
+pub static HEX: BuiltinFunction = BuiltinFunction { name: "hex", func: hex };
 fn hex(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("hex", &args, 1, 1)?;
     radix(vm, &args.pos[0], 16, "0x")
@@ -554,9 +510,7 @@ mod tests {
 
     #[test]
     fn mod_pow_handles_signs_and_inverses() {
-        let p = |b: i64, e: i64, m: i64| {
-            mod_pow(&BigInt::from(b), &BigInt::from(e), &BigInt::from(m)).unwrap()
-        };
+        let p = |b: i64, e: i64, m: i64| mod_pow(&BigInt::from(b), &BigInt::from(e), &BigInt::from(m)).unwrap();
         assert_eq!(p(3, 2, -5), BigInt::from(-1));
         assert_eq!(p(3, -1, 7), BigInt::from(5));
         assert_eq!(p(-2, 3, 5), BigInt::from(2));

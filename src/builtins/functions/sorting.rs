@@ -12,12 +12,7 @@ use crate::vm::PyResult;
 
 /// Sorts `items` in place: by `key(item)` when given, descending when `reverse`, stably.
 /// On error the items are left in their original order.
-pub fn sort_values(
-    vm: &mut Vm,
-    items: &mut Vec<Value>,
-    key: Option<&Value>,
-    reverse: bool,
-) -> PyResult<()> {
+pub fn sort_values(vm: &mut Vm, items: &mut Vec<Value>, key: Option<&Value>, reverse: bool) -> PyResult<()> {
     if items.len() < 2 && key.is_none() {
         return Ok(());
     }
@@ -40,10 +35,7 @@ pub fn sort_values(
     if reverse {
         order.reverse();
     }
-    let sorted: Vec<Value> = order
-        .iter()
-        .filter_map(|&i| items.get(i).cloned())
-        .collect();
+    let sorted: Vec<Value> = order.iter().filter_map(|&i| items.get(i).cloned()).collect();
     *items = sorted;
     Ok(())
 }

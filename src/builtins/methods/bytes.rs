@@ -15,10 +15,7 @@ pub static DECODE: BuiltinFunction = BuiltinFunction {
     name: "decode",
     func: decode,
 };
-pub static HEX: BuiltinFunction = BuiltinFunction {
-    name: "hex",
-    func: hex,
-};
+pub static HEX: BuiltinFunction = BuiltinFunction { name: "hex", func: hex };
 pub static STARTSWITH: BuiltinFunction = BuiltinFunction {
     name: "startswith",
     func: startswith,
@@ -151,9 +148,7 @@ fn decode(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn hex(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let b = this(&args, "hex")?;
     method_args("bytes.hex", &args, 0, 0)?;
-    Ok(Value::string(
-        b.iter().map(|x| format!("{:02x}", x)).collect(),
-    ))
+    Ok(Value::string(b.iter().map(|x| format!("{:02x}", x)).collect()))
 }
 
 fn fromhex(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {

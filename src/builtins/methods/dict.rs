@@ -90,10 +90,7 @@ fn popitem(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn view(args: &Args<'_>, name: &str, kind: DictIterKind) -> PyResult<Value> {
     let d = this(args, name)?;
     method_args(&format!("dict.{}", name), args, 0, 0)?;
-    Ok(Value::DictView(Arc::new(DictView {
-        dict: d.clone(),
-        kind,
-    })))
+    Ok(Value::DictView(Arc::new(DictView { dict: d.clone(), kind })))
 }
 
 fn keys(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {

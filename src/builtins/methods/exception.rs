@@ -29,8 +29,7 @@ pub static ADD_NOTE: BuiltinFunction = BuiltinFunction {
     func: add_note,
 };
 
-pub static METHODS: &[&BuiltinFunction] =
-    &[&EXC_INIT, &EXC_STR, &EXC_REPR, &WITH_TRACEBACK, &ADD_NOTE];
+pub static METHODS: &[&BuiltinFunction] = &[&EXC_INIT, &EXC_STR, &EXC_REPR, &WITH_TRACEBACK, &ADD_NOTE];
 
 fn this<'a>(args: &Args<'a>, method: &str) -> PyResult<&'a std::sync::Arc<Instance>> {
     match args.pos.first() {
@@ -43,20 +42,14 @@ fn this<'a>(args: &Args<'a>, method: &str) -> PyResult<&'a std::sync::Arc<Instan
 }
 
 fn exc_args(inst: &Instance) -> Vec<Value> {
-    inst.exc
-        .as_ref()
-        .map(|st| st.lock().args.clone())
-        .unwrap_or_default()
+    inst.exc.as_ref().map(|st| st.lock().args.clone()).unwrap_or_default()
 }
 
 /// `BaseException.__init__(self, *args)`
 fn exc_init(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let inst = this(&args, "__init__")?;
     if !args.kw.is_empty() {
-        return Err(type_error(format!(
-            "{}() takes no keyword arguments",
-            inst.class.name
-        )));
+        return Err(type_error(format!("{}() takes no keyword arguments", inst.class.name)));
     }
     if let Some(st) = &inst.exc {
         st.lock().args = args.pos.get(1..).unwrap_or(&[]).to_vec();

@@ -105,13 +105,7 @@ fn pop(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 }
 
 /// The position of the first item equal to `x`, comparing without holding the lock.
-fn position(
-    vm: &mut Vm,
-    l: &ListObj,
-    x: &Value,
-    start: usize,
-    stop: usize,
-) -> PyResult<Option<usize>> {
+fn position(vm: &mut Vm, l: &ListObj, x: &Value, start: usize, stop: usize) -> PyResult<Option<usize>> {
     let mut i = start;
     loop {
         let item = {
@@ -148,17 +142,11 @@ fn index(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let rest = clinic_args("index", &args, 1, 3)?;
     let len = l.items.lock().len();
     let Some((a, b)) = bounds(opt_bound(rest.get(1))?, opt_bound(rest.get(2))?, len) else {
-        return Err(value_error(format!(
-            "{} is not in list",
-            vm.repr(&rest[0])?
-        )));
+        return Err(value_error(format!("{} is not in list", vm.repr(&rest[0])?)));
     };
     match position(vm, l, &rest[0], a, b)? {
         Some(i) => Ok(Value::from(i)),
-        None => Err(value_error(format!(
-            "{} is not in list",
-            vm.repr(&rest[0])?
-        ))),
+        None => Err(value_error(format!("{} is not in list", vm.repr(&rest[0])?))),
     }
 }
 

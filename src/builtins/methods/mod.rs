@@ -37,10 +37,10 @@ pub fn type_methods(kind: BuiltinType) -> Vec<(&'static str, Value)> {
         BuiltinType::Int | BuiltinType::Bool => numbers::INT_METHODS,
         BuiltinType::Float => numbers::FLOAT_METHODS,
         BuiltinType::Property => property::METHODS,
+        BuiltinType::Generator => crate::vm::generator::METHODS,
         _ => &[],
     };
-    let mut out: Vec<(&'static str, Value)> =
-        table.iter().map(|f| (f.name, Value::Builtin(f))).collect();
+    let mut out: Vec<(&'static str, Value)> = table.iter().map(|f| (f.name, Value::Builtin(f))).collect();
     // Alternate constructors are class methods: `dict.fromkeys(...)`, `int.from_bytes(...)`.
     let class_methods: &[&'static BuiltinFunction] = match kind {
         BuiltinType::Dict => &[&dict::DICT_FROMKEYS],

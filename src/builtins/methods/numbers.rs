@@ -77,13 +77,8 @@ pub static FLOAT_INT: BuiltinFunction = BuiltinFunction {
     name: "__int__",
     func: float_int,
 };
-pub static FLOAT_METHODS: &[&BuiltinFunction] = &[
-    &IS_INTEGER,
-    &FLOAT_AS_RATIO,
-    &FLOAT_HEX,
-    &FLOAT_CONJUGATE,
-    &FLOAT_INT,
-];
+pub static FLOAT_METHODS: &[&BuiltinFunction] =
+    &[&IS_INTEGER, &FLOAT_AS_RATIO, &FLOAT_HEX, &FLOAT_CONJUGATE, &FLOAT_INT];
 
 fn int_self(args: &Args<'_>, method: &str) -> PyResult<BigInt> {
     match args.pos.first() {
@@ -94,10 +89,7 @@ fn int_self(args: &Args<'_>, method: &str) -> PyResult<BigInt> {
                 type_name(v)
             ))
         }),
-        None => Err(type_error(format!(
-            "unbound method int.{}() needs an argument",
-            method
-        ))),
+        None => Err(type_error(format!("unbound method int.{}() needs an argument", method))),
     }
 }
 
@@ -203,9 +195,7 @@ fn from_bytes(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     // args.pos[0] is the class (a class method).
     only_kwargs("from_bytes", &args, &["bytes", "byteorder", "signed"])?;
     let Some(src) = param(&args, 1, "bytes") else {
-        return Err(type_error(
-            "from_bytes() missing required argument 'bytes' (pos 1)",
-        ));
+        return Err(type_error("from_bytes() missing required argument 'bytes' (pos 1)"));
     };
     let data: Vec<u8> = match src {
         Value::Bytes(b) => (**b).clone(),
@@ -277,15 +267,8 @@ fn float_as_ratio(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
     let num = bigint_from_f64(m);
     let g = num_integer::Integer::gcd(&num, &den);
-    let (num, den) = if g.is_zero() {
-        (num, den)
-    } else {
-        (num / &g, den / &g)
-    };
-    Ok(Value::tuple(vec![
-        Value::from_bigint(num),
-        Value::from_bigint(den),
-    ]))
+    let (num, den) = if g.is_zero() { (num, den) } else { (num / &g, den / &g) };
+    Ok(Value::tuple(vec![Value::from_bigint(num), Value::from_bigint(den)]))
 }
 
 /// `float.hex()` (Objects/floatobject.c `float_hex`).
@@ -310,8 +293,5 @@ fn float_hex(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     } else {
         (1, exp_bits - 1023)
     };
-    Ok(Value::string(format!(
-        "{}0x{}.{:013x}p{:+}",
-        sign, lead, frac, exp
-    )))
+    Ok(Value::string(format!("{}0x{}.{:013x}p{:+}", sign, lead, frac, exp)))
 }

@@ -62,12 +62,9 @@ pub static METHODS: &[&BuiltinFunction] = &[
 ];
 
 fn this<'a>(args: &Args<'a>, method: &str) -> PyResult<&'a Value> {
-    args.pos.first().ok_or_else(|| {
-        type_error(format!(
-            "descriptor '{}' of 'object' object needs an argument",
-            method
-        ))
-    })
+    args.pos
+        .first()
+        .ok_or_else(|| type_error(format!("descriptor '{}' of 'object' object needs an argument", method)))
 }
 
 fn object_init(_vm: &mut Vm, _args: Args<'_>) -> PyResult<Value> {

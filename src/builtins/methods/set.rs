@@ -86,10 +86,7 @@ fn this<'a>(args: &Args<'a>, method: &str) -> PyResult<&'a Arc<SetObj>> {
             method,
             type_name(other)
         ))),
-        None => Err(type_error(format!(
-            "unbound method set.{}() needs an argument",
-            method
-        ))),
+        None => Err(type_error(format!("unbound method set.{}() needs an argument", method))),
     }
 }
 
@@ -193,10 +190,7 @@ fn combine(
 ) -> PyResult<Value> {
     let s = this(args, name)?;
     if !args.kw.is_empty() {
-        return Err(type_error(format!(
-            "set.{}() takes no keyword arguments",
-            name
-        )));
+        return Err(type_error(format!("set.{}() takes no keyword arguments", name)));
     }
     let mut acc = s.set.lock().clone();
     for other in args.pos.get(1..).unwrap_or(&[]) {
@@ -207,9 +201,7 @@ fn combine(
 }
 
 fn union(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    combine(vm, &args, "union", |a, b| {
-        a.iter().chain(b.iter()).cloned().collect()
-    })
+    combine(vm, &args, "union", |a, b| a.iter().chain(b.iter()).cloned().collect())
 }
 fn intersection(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     combine(vm, &args, "intersection", |a, b| {
@@ -266,12 +258,7 @@ fn symmetric_difference_update(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     in_place(vm, &args, "symmetric_difference_update", sym_diff)
 }
 
-fn relation(
-    vm: &mut Vm,
-    args: &Args<'_>,
-    name: &str,
-    f: impl Fn(&SetStorage, &SetStorage) -> bool,
-) -> PyResult<Value> {
+fn relation(vm: &mut Vm, args: &Args<'_>, name: &str, f: impl Fn(&SetStorage, &SetStorage) -> bool) -> PyResult<Value> {
     let s = this(args, name)?;
     let rest = method_args(&format!("set.{}", name), args, 1, 1)?;
     let other = storage_of(vm, &rest[0])?;
@@ -280,19 +267,13 @@ fn relation(
 }
 
 fn issubset(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    relation(vm, &args, "issubset", |a, b| {
-        a.iter().all(|k| b.contains(k))
-    })
+    relation(vm, &args, "issubset", |a, b| a.iter().all(|k| b.contains(k)))
 }
 fn issuperset(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    relation(vm, &args, "issuperset", |a, b| {
-        b.iter().all(|k| a.contains(k))
-    })
+    relation(vm, &args, "issuperset", |a, b| b.iter().all(|k| a.contains(k)))
 }
 fn isdisjoint(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    relation(vm, &args, "isdisjoint", |a, b| {
-        !a.iter().any(|k| b.contains(k))
-    })
+    relation(vm, &args, "isdisjoint", |a, b| !a.iter().any(|k| b.contains(k)))
 }
 
 fn dunder_len(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {

@@ -99,11 +99,7 @@ fn byte_at(s: &PyStr, ci: usize) -> usize {
     if s.is_ascii() {
         return ci.min(s.len());
     }
-    s.as_str()
-        .char_indices()
-        .nth(ci)
-        .map(|(b, _)| b)
-        .unwrap_or(s.len())
+    s.as_str().char_indices().nth(ci).map(|(b, _)| b).unwrap_or(s.len())
 }
 
 /// Code point index of byte offset `bi`.
@@ -115,11 +111,7 @@ fn char_index(s: &PyStr, bi: usize) -> usize {
 }
 
 /// The `s[start:end]` window of find/count/startswith as a byte range.
-fn window(
-    s: &PyStr,
-    start: Option<&Value>,
-    end: Option<&Value>,
-) -> PyResult<Option<(usize, usize)>> {
+fn window(s: &PyStr, start: Option<&Value>, end: Option<&Value>) -> PyResult<Option<(usize, usize)>> {
     let (st, en) = (opt_bound(start)?, opt_bound(end)?);
     Ok(bounds(st, en, s.char_len()).map(|(a, b)| (byte_at(s, a), byte_at(s, b))))
 }
@@ -127,11 +119,7 @@ fn window(
 fn str_arg<'a>(v: &'a Value, what: &str) -> PyResult<&'a str> {
     match v {
         Value::Str(s) => Ok(s.as_str()),
-        other => Err(type_error(format!(
-            "{}must be str, not {}",
-            what,
-            type_name(other)
-        ))),
+        other => Err(type_error(format!("{}must be str, not {}", what, type_name(other)))),
     }
 }
 
@@ -268,9 +256,7 @@ fn join(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
                 }
                 out
             }
-            Err(e) if e.is_instance_of(&exc().type_error) => {
-                return Err(type_error("can only join an iterable"))
-            }
+            Err(e) if e.is_instance_of(&exc().type_error) => return Err(type_error("can only join an iterable")),
             Err(e) => return Err(e),
         },
     };
@@ -342,10 +328,7 @@ fn replace(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 }
 
 /// find/rfind/index/rindex/count share their argument parsing.
-fn find_args<'a>(
-    args: &Args<'a>,
-    name: &str,
-) -> PyResult<(&'a Arc<PyStr>, &'a str, Option<(usize, usize)>)> {
+fn find_args<'a>(args: &Args<'a>, name: &str) -> PyResult<(&'a Arc<PyStr>, &'a str, Option<(usize, usize)>)> {
     let s = this(args, name)?;
     let rest = method_args(name, args, 1, 3)?;
     let sub = str_arg(&rest[0], "")?;
@@ -357,11 +340,7 @@ fn find_impl(args: &Args<'_>, name: &str, reverse: bool) -> PyResult<i64> {
     let (s, sub, w) = find_args(args, name)?;
     let Some((a, b)) = w else { return Ok(-1) };
     let hay = &s.as_str()[a..b];
-    let found = if reverse {
-        hay.rfind(sub)
-    } else {
-        hay.find(sub)
-    };
+    let found = if reverse { hay.rfind(sub) } else { hay.find(sub) };
     Ok(match found {
         Some(i) => char_index(s, a + i) as i64,
         None => -1,
@@ -520,15 +499,7 @@ fn capitalize(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn is_linebreak(c: char) -> bool {
     matches!(
         c,
-        '\n' | '\r'
-            | '\x0b'
-            | '\x0c'
-            | '\x1c'
-            | '\x1d'
-            | '\x1e'
-            | '\u{85}'
-            | '\u{2028}'
-            | '\u{2029}'
+        '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}'
     )
 }
 
@@ -552,11 +523,7 @@ fn splitlines(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
                     iter.next();
                 }
             }
-            out.push(Value::str(if keepends {
-                &text[start..end]
-            } else {
-                &text[start..i]
-            }));
+            out.push(Value::str(if keepends { &text[start..end] } else { &text[start..i] }));
             start = end;
         }
     }
@@ -594,14 +561,11 @@ pub fn is_decimal_char(c: char) -> bool {
 
 fn unicode_decimal_value(c: char) -> Option<u32> {
     const ZEROS: &[u32] = &[
-        0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50,
-        0xED0, 0xF20, 0x1040, 0xFF10,
+        0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50, 0xED0, 0xF20,
+        0x1040, 0xFF10,
     ];
     let u = c as u32;
-    ZEROS
-        .iter()
-        .find(|&&z| u >= z && u < z + 10)
-        .map(|&z| u - z)
+    ZEROS.iter().find(|&&z| u >= z && u < z + 10).map(|&z| u - z)
 }
 
 fn is_digit_char(c: char) -> bool {
@@ -631,9 +595,7 @@ fn isascii(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     predicate(&args, "isascii", |s| s.is_ascii())
 }
 fn isprintable(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    predicate(&args, "isprintable", |s| {
-        s.chars().all(crate::vm::format::is_printable)
-    })
+    predicate(&args, "isprintable", |s| s.chars().all(crate::vm::format::is_printable))
 }
 fn isupper(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     predicate(&args, "isupper", |s| {
@@ -673,9 +635,7 @@ fn isidentifier(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     predicate(&args, "isidentifier", |s| {
         let mut chars = s.chars();
         match chars.next() {
-            Some(c) if c == '_' || c.is_alphabetic() => {
-                chars.all(|c| c == '_' || c.is_alphanumeric())
-            }
+            Some(c) if c == '_' || c.is_alphabetic() => chars.all(|c| c == '_' || c.is_alphanumeric()),
             _ => false,
         }
     })
@@ -711,11 +671,7 @@ fn fill_args<'a>(args: &Args<'a>, name: &str) -> PyResult<(&'a Arc<PyStr>, usize
             let mut cs = f.as_str().chars();
             match (cs.next(), cs.next()) {
                 (Some(c), None) => c,
-                _ => {
-                    return Err(type_error(
-                        "The fill character must be exactly one character long",
-                    ))
-                }
+                _ => return Err(type_error("The fill character must be exactly one character long")),
             }
         }
         Some(other) => {
@@ -775,11 +731,7 @@ fn partition_impl(args: &Args<'_>, name: &str, reverse: bool) -> PyResult<Value>
     let t = s.as_str();
     let found = if reverse { t.rfind(sep) } else { t.find(sep) };
     Ok(Value::tuple(match found {
-        Some(i) => vec![
-            Value::str(&t[..i]),
-            Value::str(sep),
-            Value::str(&t[i + sep.len()..]),
-        ],
+        Some(i) => vec![Value::str(&t[..i]), Value::str(sep), Value::str(&t[i + sep.len()..])],
         None if reverse => vec![Value::str(""), Value::str(""), Value::Str(s.clone())],
         None => vec![Value::Str(s.clone()), Value::str(""), Value::str("")],
     }))
@@ -896,28 +848,15 @@ fn maketrans(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let mut pairs = Vec::new();
     match args.pos {
         [Value::Dict(d)] => {
-            let entries: Vec<(Value, Value)> = d
-                .map
-                .lock()
-                .iter()
-                .map(|(k, v)| (k.value.clone(), v.clone()))
-                .collect();
+            let entries: Vec<(Value, Value)> = d.map.lock().iter().map(|(k, v)| (k.value.clone(), v.clone())).collect();
             for (k, v) in entries {
                 let key = match &k {
                     Value::Str(s) if s.char_len() == 1 => {
                         Value::Int(s.as_str().chars().next().map(|c| c as i64).unwrap_or(0))
                     }
-                    Value::Str(_) => {
-                        return Err(value_error(
-                            "string keys in translate table must be of length 1",
-                        ))
-                    }
+                    Value::Str(_) => return Err(value_error("string keys in translate table must be of length 1")),
                     Value::Int(_) => k.clone(),
-                    _ => {
-                        return Err(type_error(
-                            "keys in translate table must be strings or integers",
-                        ))
-                    }
+                    _ => return Err(type_error("keys in translate table must be strings or integers")),
                 };
                 pairs.push((key, v));
             }
@@ -931,9 +870,7 @@ fn maketrans(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             let x = str_arg(x, "maketrans() argument 1 ")?;
             let y = str_arg(y, "maketrans() argument 2 ")?;
             if x.chars().count() != y.chars().count() {
-                return Err(value_error(
-                    "the first two maketrans arguments must have equal length",
-                ));
+                return Err(value_error("the first two maketrans arguments must have equal length"));
             }
             for (a, b) in x.chars().zip(y.chars()) {
                 pairs.push((Value::Int(a as i64), Value::Int(b as i64)));
@@ -959,16 +896,9 @@ fn translate(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         match vm.getitem(table, &Value::Int(c as i64)) {
             Ok(Value::None) => {}
             Ok(Value::Str(r)) => out.push_str(r.as_str()),
-            Ok(v) => match as_i64(&v)
-                .and_then(|i| u32::try_from(i).ok())
-                .and_then(char::from_u32)
-            {
+            Ok(v) => match as_i64(&v).and_then(|i| u32::try_from(i).ok()).and_then(char::from_u32) {
                 Some(r) => out.push(r),
-                None => {
-                    return Err(type_error(
-                        "character mapping must return integer, None or str",
-                    ))
-                }
+                None => return Err(type_error("character mapping must return integer, None or str")),
             },
             Err(e) if e.is_instance_of(&exc().lookup_error) => out.push(c),
             Err(e) => return Err(e),
@@ -998,11 +928,7 @@ fn dunder_getitem(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn dunder_add(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     this(&args, "__add__")?;
     let rest = method_args("str.__add__", &args, 1, 1)?;
-    vm.binary_op(
-        crate::syntax::ast::BinOp::Add,
-        args.pos[0].clone(),
-        rest[0].clone(),
-    )
+    vm.binary_op(crate::syntax::ast::BinOp::Add, args.pos[0].clone(), rest[0].clone())
 }
 
 fn dunder_mul(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
@@ -1011,11 +937,7 @@ fn dunder_mul(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if !matches!(rest[0], Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) {
         return Ok(Value::NotImplemented);
     }
-    vm.binary_op(
-        crate::syntax::ast::BinOp::Mul,
-        args.pos[0].clone(),
-        rest[0].clone(),
-    )
+    vm.binary_op(crate::syntax::ast::BinOp::Mul, args.pos[0].clone(), rest[0].clone())
 }
 
 fn dunder_mod(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {

@@ -135,12 +135,7 @@ fn render_field(vm: &mut Vm, field: &str, ctx: &mut Ctx<'_>, depth: u32) -> PyRe
         Some('r') => Value::string(vm.repr(&value)?),
         Some('s') => Value::string(vm.str(&value)?),
         Some('a') => Value::string(ascii_escape(&vm.repr(&value)?)),
-        Some(other) => {
-            return Err(value_error(format!(
-                "Unknown conversion specifier {}",
-                other
-            )))
-        }
+        Some(other) => return Err(value_error(format!("Unknown conversion specifier {}", other))),
     };
     let spec = if spec.contains('{') {
         render(vm, spec, ctx, depth - 1)?
@@ -155,14 +150,15 @@ fn lookup_field(vm: &mut Vm, name: &str, ctx: &mut Ctx<'_>) -> PyResult<Value> {
     let first_end = name.find(['.', '[']).unwrap_or(name.len());
     let (first, mut accessors) = name.split_at(first_end);
     let mut value = if first.is_empty() {
-        let n =
-            match ctx.numbering {
-                Numbering::Manual => return Err(value_error(
+        let n = match ctx.numbering {
+            Numbering::Manual => {
+                return Err(value_error(
                     "cannot switch from manual field specification to automatic field numbering",
-                )),
-                Numbering::Unknown => 0,
-                Numbering::Auto(n) => n,
-            };
+                ))
+            }
+            Numbering::Unknown => 0,
+            Numbering::Auto(n) => n,
+        };
         ctx.numbering = Numbering::Auto(n + 1);
         positional(ctx, n)?
     } else if first.bytes().all(|b| b.is_ascii_digit()) {
@@ -209,14 +205,10 @@ fn lookup_field(vm: &mut Vm, name: &str, ctx: &mut Ctx<'_>) -> PyResult<Value> {
             value = vm.getitem(&value, &k)?;
             accessors = &r[close + 1..];
             if !(accessors.is_empty() || accessors.starts_with(['.', '['])) {
-                return Err(value_error(
-                    "Only '.' or '[' may follow ']' in format field specifier",
-                ));
+                return Err(value_error("Only '.' or '[' may follow ']' in format field specifier"));
             }
         } else {
-            return Err(value_error(
-                "Only '.' or '[' may follow ']' in format field specifier",
-            ));
+            return Err(value_error("Only '.' or '[' may follow ']' in format field specifier"));
         }
     }
     Ok(value)

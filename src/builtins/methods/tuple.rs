@@ -75,10 +75,7 @@ fn range_index(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let rest = method_args("range.index", &args, 1, 1)?;
     match range_position(&r, &rest[0]) {
         Some(k) if !matches!(rest[0], Value::Float(_)) => Ok(Value::Int(k)),
-        _ => Err(value_error(format!(
-            "{} is not in range",
-            vm.repr(&rest[0])?
-        ))),
+        _ => Err(value_error(format!("{} is not in range", vm.repr(&rest[0])?))),
     }
 }
 
