@@ -1,7 +1,7 @@
 //! Renders syntax errors as codespan-reporting diagnostics, ending with CPython's final line.
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::SimpleFile;
+use codespan_reporting::files::{Files, SimpleFile};
 use codespan_reporting::term::{self, termcolor::Buffer};
 
 use super::error::SyntaxError;
@@ -13,8 +13,11 @@ pub fn render_syntax_errors(src: &SourceFile, errors: &[SyntaxError], color: boo
     let mut buffer = if color { Buffer::ansi() } else { Buffer::no_color() };
     let config = term::Config::default();
     for error in errors {
-        let (text, start, end) = window(&src.text, error.span.start as usize, error.span.end as usize);
-        let file = SimpleFile::new(src.name.as_str(), text.as_str());
+        let (text, start, end, hidden) = window(&src.text, error.span.start as usize, error.span.end as usize);
+        let file = WindowedFile {
+            inner: SimpleFile::new(src.name.as_str(), text.as_str()),
+            hidden,
+        };
         let label = Label::primary((), start..end).with_message(error.label.clone().unwrap_or_default());
         let diagnostic = Diagnostic::error()
             .with_message(format!("{}: {}", error.kind, error.message))
@@ -36,7 +39,7 @@ const MAX_SHOWN_LINE: usize = 200;
 /// The text to render and the error's byte range in it. A very long line (minified code, a
 /// 200,000-character expression) is cut to a window around the error, keeping every line
 /// number intact, so the diagnostic stays readable.
-fn window(text: &str, start: usize, end: usize) -> (String, usize, usize) {
+fn window(text: &str, start: usize, end: usize) -> (String, usize, usize, Option<Hidden>) {
     let len = text.len();
     let mut start = start.min(len);
     while !text.is_char_boundary(start) {
@@ -49,7 +52,7 @@ fn window(text: &str, start: usize, end: usize) -> (String, usize, usize) {
     let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line_end = text[start..].find('\n').map(|i| start + i).unwrap_or(len);
     if line_end - line_start <= MAX_SHOWN_LINE {
-        return (text.to_string(), start, end);
+        return (text.to_string(), start, end, None);
     }
     let floor = |mut i: usize| {
         while !text.is_char_boundary(i) {
@@ -69,5 +72,67 @@ fn window(text: &str, start: usize, end: usize) -> (String, usize, usize) {
     let new_start = line_start + prefix.len() + (start - from);
     let new_end = new_start + (end.min(to) - start);
     out.push_str(&text[line_end..]);
-    (out, new_start, new_end)
+    let hidden = (from > line_start).then(|| Hidden {
+        line_start,
+        shown_from: line_start + prefix.len(),
+        chars: text[line_start..from].chars().count(),
+        marker_chars: 1,
+    });
+    (out, new_start, new_end, hidden)
+}
+
+/// The characters cut from the front of a windowed line, so reported columns stay true.
+#[derive(Clone, Copy)]
+struct Hidden {
+    line_start: usize,
+    /// Byte index in the windowed text where the kept part of the line starts.
+    shown_from: usize,
+    chars: usize,
+    marker_chars: usize,
+}
+
+/// A file whose long line may be windowed; columns are reported for the original text.
+struct WindowedFile<'a> {
+    inner: SimpleFile<&'a str, &'a str>,
+    hidden: Option<Hidden>,
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for WindowedFile<'a> {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Files::name(&self.inner, id)
+    }
+    fn source(&'a self, id: ()) -> Result<&'a str, codespan_reporting::files::Error> {
+        Files::source(&self.inner, id)
+    }
+    fn line_index(&'a self, id: (), byte_index: usize) -> Result<usize, codespan_reporting::files::Error> {
+        self.inner.line_index(id, byte_index)
+    }
+    fn line_range(
+        &'a self,
+        id: (),
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, codespan_reporting::files::Error> {
+        self.inner.line_range(id, line_index)
+    }
+    fn column_number(
+        &'a self,
+        id: (),
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let col = self.inner.column_number(id, line_index, byte_index)?;
+        Ok(match self.hidden {
+            Some(h)
+                if self.inner.line_index(id, byte_index)? == self.inner.line_index(id, h.line_start)?
+                    && byte_index >= h.shown_from =>
+            {
+                col + h.chars - h.marker_chars
+            }
+            _ => col,
+        })
+    }
 }
