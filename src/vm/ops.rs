@@ -419,7 +419,9 @@ impl Vm {
             }
             (Value::Set(s), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) if !s.frozen => {
                 if let Value::Set(other) = &b {
-                    let r = set_op(op, &s.set.lock(), &other.set.lock());
+                    // Copy one side first: `s |= s` must not lock the same set twice.
+                    let mine = s.set.lock().clone();
+                    let r = set_op(op, &mine, &other.set.lock());
                     *s.set.lock() = r;
                     return Ok(a);
                 }
@@ -528,7 +530,8 @@ impl Vm {
                 Value::Bytes(Arc::new(v))
             }
             (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(x), Value::Set(y)) => {
-                let r = set_op(op, &x.set.lock(), &y.set.lock());
+                let xs = x.set.lock().clone();
+                let r = set_op(op, &xs, &y.set.lock());
                 Value::Set(Arc::new(SetObj::new(r, x.frozen)))
             }
             (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
@@ -678,7 +681,9 @@ impl Vm {
                 all
             }
             (Value::Set(x), Value::Set(y)) => {
-                let (xs, ys) = (x.set.lock(), y.set.lock());
+                // `a == a` / `a <= a` must not lock the same set twice.
+                let xs = x.set.lock().clone();
+                let ys = y.set.lock();
                 xs.len() == ys.len() && xs.iter().all(|k| ys.contains(k))
             }
             (Value::Bytes(x), Value::Bytes(y)) => x == y,
@@ -787,7 +792,9 @@ impl Vm {
             }
             (Value::Set(x), Value::Set(y)) => {
                 // Subset ordering: only < <= > >= on sets, partial.
-                let (xs, ys) = (x.set.lock(), y.set.lock());
+                // `a == a` / `a <= a` must not lock the same set twice.
+                let xs = x.set.lock().clone();
+                let ys = y.set.lock();
                 let sub = xs.iter().all(|k| ys.contains(k));
                 let sup = ys.iter().all(|k| xs.contains(k));
                 Some(match (sub, sup) {
