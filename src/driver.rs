@@ -24,7 +24,8 @@ pub struct Diagnostics {
 
 /// Reads a source file, rejecting what is not UTF-8 with a located error.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("gilsim: can't open file '{}': {}", path.display(), e))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("gilsim: can't open file '{}': {}", path.display(), e))?;
     let name = path.display().to_string();
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
@@ -50,20 +51,46 @@ pub fn compile_source(src: &Arc<SourceFile>, color: bool) -> Result<CompiledModu
     // A deep AST is dismantled iteratively by the parser's limits; dropping it here is bounded.
     drop(module);
     compiled.map_err(|e: CompileError| {
-        let err = SyntaxError { kind: SyntaxErrorKind::SyntaxError, message: e.message, span: e.span, label: None };
-        Diagnostics { rendered: render_syntax_errors(src, std::slice::from_ref(&err), color), first: err }
+        let err = SyntaxError {
+            kind: SyntaxErrorKind::SyntaxError,
+            message: e.message,
+            span: e.span,
+            label: None,
+        };
+        Diagnostics {
+            rendered: render_syntax_errors(src, std::slice::from_ref(&err), color),
+            first: err,
+        }
     })
 }
 
 /// Runs compiled module code as module `name`, returning the module.
-pub fn run_module_code(vm: &mut Vm, name: &str, compiled: &CompiledModule) -> PyResult<Arc<Module>> {
+pub fn run_module_code(
+    vm: &mut Vm,
+    name: &str,
+    compiled: &CompiledModule,
+) -> PyResult<Arc<Module>> {
     let module = Module::new(name, &compiled.global_names);
     module.set("__name__", Value::str(name));
     module.set("__file__", Value::str(compiled.code.filename()));
-    module.set("__doc__", compiled.code.docstring.as_ref().map(|d| Value::str(d)).unwrap_or(Value::None));
-    vm.interp.modules.lock().insert(name.to_string(), module.clone());
-    let stack = Vec::new();
-    let frame = Frame::new(compiled.code.clone(), module.clone(), Vec::new(), stack);
+    module.set(
+        "__doc__",
+        compiled
+            .code
+            .docstring
+            .as_ref()
+            .map(|d| Value::str(d))
+            .unwrap_or(Value::None),
+    );
+    vm.interp
+        .modules
+        .lock()
+        .insert(name.to_string(), module.clone());
+    let func = Arc::new(crate::vm::objects::Function::for_module(
+        compiled.code.clone(),
+        module.clone(),
+    ));
+    let frame = Frame::new(func, vm.stack.len());
     vm.run_frame(frame)?;
     Ok(module)
 }
@@ -77,7 +104,15 @@ pub fn import_file(vm: &mut Vm, name: &str, path: &Path) -> PyResult<Arc<Module>
             SyntaxErrorKind::IndentationError => &exc().indentation_error,
             SyntaxErrorKind::TabError => &exc().tab_error,
         };
-        PyErr::new(kind, format!("{} ({}, line {})", d.first.message, path.display(), src.line_of(d.first.span.start)))
+        PyErr::new(
+            kind,
+            format!(
+                "{} ({}, line {})",
+                d.first.message,
+                path.display(),
+                src.line_of(d.first.span.start)
+            ),
+        )
     })?;
     match run_module_code(vm, name, &compiled) {
         Ok(m) => Ok(m),
@@ -101,7 +136,11 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
         Ok(s) => s,
         Err(msg) => {
             eprintln!("{msg}");
-            return if msg.starts_with("gilsim: can't open") { 2 } else { 1 };
+            return if msg.starts_with("gilsim: can't open") {
+                2
+            } else {
+                1
+            };
         }
     };
     let compiled = match compile_source(&src, opts.color) {
@@ -114,7 +153,8 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
     let script_dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let mut argv = vec![path.display().to_string()];
     argv.extend(args.iter().cloned());
-    let interp = crate::vm::interp::Interpreter::new(argv, script_dir, crate::vm::interp::default_stdout());
+    let interp =
+        crate::vm::interp::Interpreter::new(argv, script_dir, crate::vm::interp::default_stdout());
     let mut vm = Vm::new(interp.clone());
     let result = run_module_code(&mut vm, "__main__", &compiled);
     let code = match result {
@@ -167,5 +207,8 @@ pub fn check_file(path: &Path, opts: &RunOptions) -> i32 {
 pub fn dis_file(path: &Path, opts: &RunOptions) -> Result<String, (String, i32)> {
     let src = read_source(path).map_err(|m| (m, 1))?;
     let compiled = compile_source(&src, opts.color).map_err(|d| (d.rendered, 1))?;
-    Ok(crate::compile::dis::disassemble(&compiled.code, &compiled.global_names))
+    Ok(crate::compile::dis::disassemble(
+        &compiled.code,
+        &compiled.global_names,
+    ))
 }

@@ -4,6 +4,7 @@
 //! Data flows one way: source → tokens → AST ([`syntax`]) → bytecode ([`compile`]) →
 //! the VM ([`vm`]) with its built-ins ([`builtins`], [`modules`]); [`driver`] ties them up.
 
+pub mod bench;
 pub mod builtins;
 pub mod compile;
 pub mod driver;

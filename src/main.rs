@@ -13,7 +13,11 @@ use gilsim::driver::{self, RunOptions};
 const INTERPRETER_STACK: usize = 1 << 30;
 
 #[derive(Parser)]
-#[command(name = "gilsim", version, about = "Run Python programs on real OS threads behind a modelled GIL")]
+#[command(
+    name = "gilsim",
+    version,
+    about = "Run Python programs on real OS threads behind a modelled GIL"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -32,6 +36,30 @@ enum Command {
     Check { file: PathBuf },
     /// Print every function's bytecode next to its source lines.
     Dis { file: PathBuf },
+    /// Measure gilsim against CPython on this machine.
+    Bench {
+        /// Time the interpreter on classic single-threaded workloads (fib, loops, dicts, sorting…).
+        #[arg(long)]
+        interp: bool,
+        /// Runs of each program; the best time counts.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// The CPython to compare with (default: python3 on PATH, if any).
+        #[arg(long)]
+        python: Option<String>,
+        /// Only these workloads (comma-separated names).
+        #[arg(long)]
+        only: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -44,6 +72,27 @@ fn main() -> ExitCode {
         .spawn(move || match cli.command {
             Command::Run { file, args } => driver::run_file(&file, &args, &opts),
             Command::Check { file } => driver::check_file(&file, &opts),
+            Command::Bench { interp, repeat, python, only, format } => {
+                if !interp {
+                    eprintln!("gilsim bench: only --interp is available so far (the threads-vs-processes experiment comes with threading)");
+                    return 2;
+                }
+                let o = gilsim::bench::interp::Options { repeat, python, only, json: format == Format::Json };
+                match gilsim::bench::interp::run(&o) {
+                    Ok((text, ok)) => {
+                        print!("{text}");
+                        if ok {
+                            0
+                        } else {
+                            1
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("gilsim bench: {e}");
+                        1
+                    }
+                }
+            }
             Command::Dis { file } => match driver::dis_file(&file, &opts) {
                 Ok(text) => {
                     print!("{text}");

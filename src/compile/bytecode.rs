@@ -187,7 +187,9 @@ impl Op {
         use Op::*;
         match self {
             ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t)
-            | JumpIfFalseOrPop(t) | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => *t = target,
+            | JumpIfFalseOrPop(t) | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => {
+                *t = target
+            }
             _ => {}
         }
     }
@@ -246,7 +248,12 @@ pub struct Code {
 impl Code {
     /// The 1-based source line of the instruction at `ip`.
     pub fn line_of(&self, ip: usize) -> usize {
-        let span = self.spans.get(ip).or(self.spans.last()).copied().unwrap_or_default();
+        let span = self
+            .spans
+            .get(ip)
+            .or(self.spans.last())
+            .copied()
+            .unwrap_or_default();
         self.source.line_of(span.start)
     }
 

@@ -24,7 +24,11 @@ pub fn disassemble(code: &Code, global_names: &[std::sync::Arc<str>]) -> String 
 }
 
 fn disassemble_one(code: &Code, global_names: &[std::sync::Arc<str>], out: &mut String) {
-    let _ = writeln!(out, "Disassembly of {} (line {}):", code.qualname, code.first_line);
+    let _ = writeln!(
+        out,
+        "Disassembly of {} (line {}):",
+        code.qualname, code.first_line
+    );
     let mut last_line = 0;
     for (ip, op) in code.ops.iter().enumerate() {
         let line = code.line_of(ip);
@@ -34,7 +38,11 @@ fn disassemble_one(code: &Code, global_names: &[std::sync::Arc<str>], out: &mut 
         }
         let (name, arg) = op_parts(op);
         let detail = describe_arg(code, global_names, op);
-        let target = if op.jump_target().is_some() { "  >>" } else { "" };
+        let target = if op.jump_target().is_some() {
+            "  >>"
+        } else {
+            ""
+        };
         let _ = target;
         match arg {
             Some(a) if !detail.is_empty() => {
@@ -79,12 +87,23 @@ pub fn op_parts(op: &Op) -> (String, Option<u32>) {
 
 fn describe_arg(code: &Code, global_names: &[std::sync::Arc<str>], op: &Op) -> String {
     use Op::*;
-    let name = |i: u32| code.names.get(i as usize).map(|s| s.to_string()).unwrap_or_default();
+    let name = |i: u32| {
+        code.names
+            .get(i as usize)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
     match *op {
-        LoadConst(k) => code.consts.get(k as usize).map(repr_const).unwrap_or_default(),
-        LoadFast(i) | StoreFast(i) | DeleteFast(i) => {
-            code.varnames.get(i as usize).map(|s| s.to_string()).unwrap_or_default()
-        }
+        LoadConst(k) => code
+            .consts
+            .get(k as usize)
+            .map(repr_const)
+            .unwrap_or_default(),
+        LoadFast(i) | StoreFast(i) | DeleteFast(i) => code
+            .varnames
+            .get(i as usize)
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
         LoadDeref(i) | StoreDeref(i) | DeleteDeref(i) => code
             .cellvars
             .iter()
@@ -92,9 +111,10 @@ fn describe_arg(code: &Code, global_names: &[std::sync::Arc<str>], op: &Op) -> S
             .nth(i as usize)
             .map(|s| s.to_string())
             .unwrap_or_default(),
-        LoadGlobal(g) | StoreGlobal(g) | DeleteGlobal(g) => {
-            global_names.get(g as usize).map(|s| s.to_string()).unwrap_or_default()
-        }
+        LoadGlobal(g) | StoreGlobal(g) | DeleteGlobal(g) => global_names
+            .get(g as usize)
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
         LoadName(i) | StoreName(i) | DeleteName(i) | LoadAttr(i) | StoreAttr(i) | DeleteAttr(i)
         | LoadMethod(i) | ImportName(i) | ImportFrom(i) => name(i),
         MakeFunction(k) => code
@@ -103,8 +123,10 @@ fn describe_arg(code: &Code, global_names: &[std::sync::Arc<str>], op: &Op) -> S
             .map(|c| format!("<code {}>", c.qualname))
             .unwrap_or_default(),
         Compare(c) => format!("{}", cmp_symbol(c)),
-        ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t) | JumpIfFalseOrPop(t)
-        | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => format!("to {}", t),
+        ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t)
+        | JumpIfFalseOrPop(t) | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => {
+            format!("to {}", t)
+        }
         FormatValue(c) => {
             let conv = ["", "!s", "!r", "!a"][(c & 3) as usize];
             let spec = if c & 4 != 0 { " with spec" } else { "" };

@@ -111,7 +111,10 @@ impl<'a> Compiler<'a> {
                 }
             }
             ExprKind::Starred(_) => {
-                return Err(CompileError::new("can't use starred expression here", e.span));
+                return Err(CompileError::new(
+                    "can't use starred expression here",
+                    e.span,
+                ));
             }
             ExprKind::Tuple(items) => {
                 if has_starred(items) {
@@ -185,10 +188,14 @@ impl<'a> Compiler<'a> {
             ExprKind::ListComp { elt, generators } => {
                 self.comprehension(e.span, Comp::List(elt), generators)?
             }
-            ExprKind::SetComp { elt, generators } => self.comprehension(e.span, Comp::Set(elt), generators)?,
-            ExprKind::DictComp { key, value, generators } => {
-                self.comprehension(e.span, Comp::Dict(key, value), generators)?
+            ExprKind::SetComp { elt, generators } => {
+                self.comprehension(e.span, Comp::Set(elt), generators)?
             }
+            ExprKind::DictComp {
+                key,
+                value,
+                generators,
+            } => self.comprehension(e.span, Comp::Dict(key, value), generators)?,
             ExprKind::GeneratorExp { elt, generators } => {
                 self.comprehension(e.span, Comp::Gen(elt), generators)?
             }
@@ -208,7 +215,10 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::YieldFrom);
             }
             ExprKind::Await(_) => {
-                return Err(CompileError::new("'await' is not supported by gilsim", e.span));
+                return Err(CompileError::new(
+                    "'await' is not supported by gilsim",
+                    e.span,
+                ));
             }
         }
         Ok(())
@@ -223,7 +233,10 @@ impl<'a> Compiler<'a> {
 
     /// `[*a, b, *c]` as a list built step by step.
     fn sequence_with_stars(&mut self, items: &'a [Expr]) -> CResult {
-        let leading = items.iter().take_while(|i| !matches!(i.kind, ExprKind::Starred(_))).count();
+        let leading = items
+            .iter()
+            .take_while(|i| !matches!(i.kind, ExprKind::Starred(_)))
+            .count();
         for i in &items[..leading] {
             self.expr(i)?;
         }
@@ -275,7 +288,9 @@ impl<'a> Compiler<'a> {
 
     fn call(&mut self, func: &'a Expr, args: &'a [Arg]) -> CResult {
         let simple = args.iter().all(|a| matches!(a, Arg::Positional(_)));
-        let has_star = args.iter().any(|a| matches!(a, Arg::Starred(_) | Arg::DoubleStarred(_)));
+        let has_star = args
+            .iter()
+            .any(|a| matches!(a, Arg::Starred(_) | Arg::DoubleStarred(_)));
         if simple {
             if let ExprKind::Attribute { value, attr } = &func.kind {
                 self.expr(value)?;
@@ -307,8 +322,14 @@ impl<'a> Compiler<'a> {
             }
             for a in args {
                 if let Arg::Keyword(k, v) = a {
-                    if names.iter().any(|n: &Value| matches!(n, Value::Str(s) if s.as_str() == k.name)) {
-                        return Err(CompileError::new(format!("keyword argument repeated: {}", k.name), k.span));
+                    if names
+                        .iter()
+                        .any(|n: &Value| matches!(n, Value::Str(s) if s.as_str() == k.name))
+                    {
+                        return Err(CompileError::new(
+                            format!("keyword argument repeated: {}", k.name),
+                            k.span,
+                        ));
                     }
                     self.expr(v)?;
                     names.push(Value::str(&k.name));
@@ -336,7 +357,9 @@ impl<'a> Compiler<'a> {
                 }
             }
             self.emit(Op::ListToTuple);
-            let has_kw = args.iter().any(|a| matches!(a, Arg::Keyword(..) | Arg::DoubleStarred(_)));
+            let has_kw = args
+                .iter()
+                .any(|a| matches!(a, Arg::Keyword(..) | Arg::DoubleStarred(_)));
             if has_kw {
                 self.emit(Op::BuildMap(0));
                 for a in args {
@@ -427,12 +450,21 @@ impl<'a> Compiler<'a> {
     ) -> CResult {
         // Defaults are evaluated where the function is defined.
         let positional: Vec<&Param> = params.posonly.iter().chain(&params.args).collect();
-        let defaults: Vec<&Expr> = positional.iter().filter_map(|p| p.default.as_ref()).collect();
-        let kwdefaults: Vec<(&Ident, &Expr)> =
-            params.kwonly.iter().filter_map(|p| p.default.as_ref().map(|d| (&p.name, d))).collect();
+        let defaults: Vec<&Expr> = positional
+            .iter()
+            .filter_map(|p| p.default.as_ref())
+            .collect();
+        let kwdefaults: Vec<(&Ident, &Expr)> = params
+            .kwonly
+            .iter()
+            .filter_map(|p| p.default.as_ref().map(|d| (&p.name, d)))
+            .collect();
         if let Some(i) = positional.iter().position(|p| p.default.is_some()) {
             if let Some(bad) = positional[i..].iter().find(|p| p.default.is_none()) {
-                return Err(CompileError::new("non-default argument follows default argument", bad.name.span));
+                return Err(CompileError::new(
+                    "non-default argument follows default argument",
+                    bad.name.span,
+                ));
             }
         }
         for d in &defaults {
@@ -465,7 +497,18 @@ impl<'a> Compiler<'a> {
         match body {
             FunctionBody::Stmts(stmts) => {
                 self.body_with_docstring(stmts)?;
-                self.emit_return_none();
+                // The implicit `return None` belongs to the last line, as in CPython.
+                match stmts.last() {
+                    Some(Stmt {
+                        kind: StmtKind::Return(_),
+                        ..
+                    }) => {}
+                    Some(last) => {
+                        self.set_span(last.span);
+                        self.emit_return_none();
+                    }
+                    None => self.emit_return_none(),
+                }
             }
             FunctionBody::Lambda(e) => {
                 self.expr(e)?;
@@ -480,7 +523,12 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    fn comprehension(&mut self, span: Span, kind: Comp<'a>, generators: &'a [Comprehension]) -> CResult {
+    fn comprehension(
+        &mut self,
+        span: Span,
+        kind: Comp<'a>,
+        generators: &'a [Comprehension],
+    ) -> CResult {
         let Some(first) = generators.first() else {
             return Err(CompileError::new("comprehension without 'for'", span));
         };

@@ -26,7 +26,10 @@ pub struct CompileError {
 
 impl CompileError {
     pub fn new(message: impl Into<String>, span: Span) -> CompileError {
-        CompileError { message: message.into(), span }
+        CompileError {
+            message: message.into(),
+            span,
+        }
     }
 }
 
@@ -37,11 +40,22 @@ pub struct CompiledModule {
     pub global_names: Arc<Vec<Arc<str>>>,
 }
 
-pub fn compile_module(module: &Module, source: &Arc<SourceFile>) -> Result<CompiledModule, CompileError> {
+pub fn compile_module(
+    module: &Module,
+    source: &Arc<SourceFile>,
+) -> Result<CompiledModule, CompileError> {
     let table = symtable::analyze(module)?;
-    let global_names: Vec<Arc<str>> = table.global_names.iter().map(|s| Arc::from(s.as_str())).collect();
+    let global_names: Vec<Arc<str>> = table
+        .global_names
+        .iter()
+        .map(|s| Arc::from(s.as_str()))
+        .collect();
     let mut c = Compiler {
-        global_index: global_names.iter().enumerate().map(|(i, n)| (n.to_string(), i as u32)).collect(),
+        global_index: global_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), i as u32))
+            .collect(),
         global_names,
         table: &table,
         source: source.clone(),
@@ -51,27 +65,52 @@ pub fn compile_module(module: &Module, source: &Arc<SourceFile>) -> Result<Compi
     c.push_unit(0, "<module>", "<module>", 1);
     c.unit().flags.is_module = true;
     c.body_with_docstring(&module.body)?;
+    if let Some(last) = module.body.last() {
+        c.set_span(last.span);
+    }
     c.emit_return_none();
     let code = c.pop_unit();
-    Ok(CompiledModule { code, global_names: Arc::new(c.global_names) })
+    Ok(CompiledModule {
+        code,
+        global_names: Arc::new(c.global_names),
+    })
 }
 
 /// Where `break`, `continue` and `return` must clean up on their way out.
 #[derive(Clone)]
 enum FBlock<'a> {
     /// A `for` loop keeps its iterator on the stack.
-    ForLoop { start: usize, breaks: Vec<usize> },
-    WhileLoop { start: usize, breaks: Vec<usize> },
+    ForLoop {
+        start: usize,
+        breaks: Vec<usize>,
+    },
+    WhileLoop {
+        start: usize,
+        breaks: Vec<usize>,
+    },
     /// Inside `try:` of a try/except: one handler block is pushed.
     TryBody,
     /// Inside `try:` of a try/finally: leaving runs the finally body.
-    FinallyTry { body: &'a [Stmt] },
+    FinallyTry {
+        body: &'a [Stmt],
+    },
     /// Running the finally body on the exception path: the exception is on the stack.
     FinallyOnException,
     /// Inside an `except` clause.
-    Handler { name: Option<String> },
+    Handler {
+        name: Option<String>,
+    },
     /// Inside a `with` body: `__exit__` is on the stack.
     With,
+}
+
+/// Constants that are deduplicated within a code object.
+#[derive(PartialEq, Eq, Hash)]
+enum ConstKey {
+    None,
+    Bool(bool),
+    Int(i64),
+    Str(String),
 }
 
 struct Unit<'a> {
@@ -81,6 +120,7 @@ struct Unit<'a> {
     ops: Vec<Op>,
     spans: Vec<Span>,
     consts: Vec<Value>,
+    const_keys: HashMap<ConstKey, u32>,
     functions: Vec<Arc<Code>>,
     names: Vec<Arc<str>>,
     name_index: HashMap<String, u32>,
@@ -136,13 +176,17 @@ impl<'a> Compiler<'a> {
             ops: Vec::new(),
             spans: Vec::new(),
             consts: Vec::new(),
+            const_keys: HashMap::new(),
             functions: Vec::new(),
             names: Vec::new(),
             name_index: HashMap::new(),
             varnames,
             fblocks: Vec::new(),
             span,
-            flags: CodeFlags { is_generator: s.is_generator, ..Default::default() },
+            flags: CodeFlags {
+                is_generator: s.is_generator,
+                ..Default::default()
+            },
             first_line,
             docstring: None,
             posonly_count: 0,
@@ -160,7 +204,10 @@ impl<'a> Compiler<'a> {
         let closure_sources = match self.units.last() {
             Some(parent) => {
                 let ps = &self.table.scopes[parent.scope];
-                s.freevars.iter().map(|v| ps.cell_index(v).unwrap_or(0)).collect()
+                s.freevars
+                    .iter()
+                    .map(|v| ps.cell_index(v).unwrap_or(0))
+                    .collect()
             }
             None => Vec::new(),
         };
@@ -169,7 +216,10 @@ impl<'a> Compiler<'a> {
             .iter()
             .enumerate()
             .filter_map(|(ci, name)| {
-                s.params.iter().position(|p| p == name).map(|pi| (ci as u32, pi as u32))
+                s.params
+                    .iter()
+                    .position(|p| p == name)
+                    .map(|pi| (ci as u32, pi as u32))
             })
             .collect();
         Arc::new(Code {
@@ -214,10 +264,6 @@ impl<'a> Compiler<'a> {
         self.unit().ops[at].set_jump_target(target);
     }
 
-    fn patch_to(&mut self, at: usize, target: usize) {
-        self.unit().ops[at].set_jump_target(target as u32);
-    }
-
     fn set_span(&mut self, span: Span) -> Span {
         std::mem::replace(&mut self.unit().span, span)
     }
@@ -227,22 +273,26 @@ impl<'a> Compiler<'a> {
     }
 
     fn const_index(&mut self, v: Value) -> u32 {
+        // Identical simple constants share a slot.
+        let key = match &v {
+            Value::None => Some(ConstKey::None),
+            Value::Bool(b) => Some(ConstKey::Bool(*b)),
+            Value::Int(i) => Some(ConstKey::Int(*i)),
+            Value::Str(s) => Some(ConstKey::Str(s.as_str().to_string())),
+            _ => None,
+        };
         let u = self.unit();
-        // Reuse identical simple constants.
-        for (i, c) in u.consts.iter().enumerate() {
-            let same = match (c, &v) {
-                (Value::None, Value::None) => true,
-                (Value::Bool(a), Value::Bool(b)) => a == b,
-                (Value::Int(a), Value::Int(b)) => a == b,
-                (Value::Str(a), Value::Str(b)) => a.as_str() == b.as_str(),
-                _ => false,
-            };
-            if same {
-                return i as u32;
+        if let Some(k) = &key {
+            if let Some(&i) = u.const_keys.get(k) {
+                return i;
             }
         }
         u.consts.push(v);
-        (u.consts.len() - 1) as u32
+        let i = (u.consts.len() - 1) as u32;
+        if let Some(k) = key {
+            u.const_keys.insert(k, i);
+        }
+        i
     }
 
     fn load_const(&mut self, v: Value) {
@@ -283,7 +333,9 @@ impl<'a> Compiler<'a> {
     fn load_name(&mut self, name: &str) {
         let op = match self.scope().lookup(name) {
             NameScope::Local => Op::LoadFast(self.local_index(name)),
-            NameScope::Cell | NameScope::Free => Op::LoadDeref(self.scope().cell_index(name).unwrap_or(0)),
+            NameScope::Cell | NameScope::Free => {
+                Op::LoadDeref(self.scope().cell_index(name).unwrap_or(0))
+            }
             NameScope::Global => Op::LoadGlobal(self.global_slot(name)),
             NameScope::ClassName => Op::LoadName(self.name_index(name)),
         };
@@ -293,7 +345,9 @@ impl<'a> Compiler<'a> {
     fn store_name(&mut self, name: &str) {
         let op = match self.scope().lookup(name) {
             NameScope::Local => Op::StoreFast(self.local_index(name)),
-            NameScope::Cell | NameScope::Free => Op::StoreDeref(self.scope().cell_index(name).unwrap_or(0)),
+            NameScope::Cell | NameScope::Free => {
+                Op::StoreDeref(self.scope().cell_index(name).unwrap_or(0))
+            }
             NameScope::Global => Op::StoreGlobal(self.global_slot(name)),
             NameScope::ClassName => Op::StoreName(self.name_index(name)),
         };
@@ -303,7 +357,9 @@ impl<'a> Compiler<'a> {
     fn delete_name(&mut self, name: &str) {
         let op = match self.scope().lookup(name) {
             NameScope::Local => Op::DeleteFast(self.local_index(name)),
-            NameScope::Cell | NameScope::Free => Op::DeleteDeref(self.scope().cell_index(name).unwrap_or(0)),
+            NameScope::Cell | NameScope::Free => {
+                Op::DeleteDeref(self.scope().cell_index(name).unwrap_or(0))
+            }
             NameScope::Global => Op::DeleteGlobal(self.global_slot(name)),
             NameScope::ClassName => Op::DeleteName(self.name_index(name)),
         };
@@ -323,6 +379,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn in_function(&self) -> bool {
-        matches!(self.scope().kind, ScopeKind::Function | ScopeKind::Comprehension)
+        matches!(
+            self.scope().kind,
+            ScopeKind::Function | ScopeKind::Comprehension
+        )
     }
 }

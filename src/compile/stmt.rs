@@ -12,8 +12,14 @@ use crate::vm::value::Value;
 impl<'a> Compiler<'a> {
     /// A module, function or class body: a leading string literal becomes the docstring.
     pub(super) fn body_with_docstring(&mut self, body: &'a [Stmt]) -> CResult {
-        if let Some(Stmt { kind: StmtKind::Expr(Expr { kind: ExprKind::Constant(Constant::Str(s)), .. }), .. }) =
-            body.first()
+        if let Some(Stmt {
+            kind:
+                StmtKind::Expr(Expr {
+                    kind: ExprKind::Constant(Constant::Str(s)),
+                    ..
+                }),
+            ..
+        }) = body.first()
         {
             self.unit().docstring = Some(Arc::from(s.as_str()));
         }
@@ -73,7 +79,10 @@ impl<'a> Compiler<'a> {
                 let start = self.here();
                 self.expr(test)?;
                 let to_else = self.emit(Op::PopJumpIfFalse(0));
-                self.unit().fblocks.push(FBlock::WhileLoop { start, breaks: Vec::new() });
+                self.unit().fblocks.push(FBlock::WhileLoop {
+                    start,
+                    breaks: Vec::new(),
+                });
                 self.stmts(body)?;
                 self.emit(Op::JumpBack(start as u32));
                 let Some(FBlock::WhileLoop { breaks, .. }) = self.unit().fblocks.pop() else {
@@ -85,12 +94,20 @@ impl<'a> Compiler<'a> {
                     self.patch_here(b);
                 }
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 self.expr(iter)?;
                 self.emit(Op::GetIter);
                 let start = self.here();
                 let for_iter = self.emit(Op::ForIter(0));
-                self.unit().fblocks.push(FBlock::ForLoop { start, breaks: Vec::new() });
+                self.unit().fblocks.push(FBlock::ForLoop {
+                    start,
+                    breaks: Vec::new(),
+                });
                 self.assign(target)?;
                 self.stmts(body)?;
                 self.emit(Op::JumpBack(start as u32));
@@ -122,9 +139,19 @@ impl<'a> Compiler<'a> {
                 self.unwind_all(true)?;
                 self.emit(Op::Return);
             }
-            StmtKind::FunctionDef { name, params, body, decorators, is_async, .. } => {
+            StmtKind::FunctionDef {
+                name,
+                params,
+                body,
+                decorators,
+                is_async,
+                ..
+            } => {
                 if *is_async {
-                    return Err(CompileError::new("async functions are not supported by gilsim", s.span));
+                    return Err(CompileError::new(
+                        "async functions are not supported by gilsim",
+                        s.span,
+                    ));
                 }
                 for d in decorators {
                     self.expr(d)?;
@@ -135,10 +162,19 @@ impl<'a> Compiler<'a> {
                 }
                 self.store_name(&name.name);
             }
-            StmtKind::ClassDef { name, bases, keywords, body, decorators } => {
+            StmtKind::ClassDef {
+                name,
+                bases,
+                keywords,
+                body,
+                decorators,
+            } => {
                 if let Some((k, _)) = keywords.first() {
                     return Err(CompileError::new(
-                        format!("class keyword argument '{}' is not supported by gilsim", k.name),
+                        format!(
+                            "class keyword argument '{}' is not supported by gilsim",
+                            k.name
+                        ),
                         k.span,
                     ));
                 }
@@ -157,7 +193,12 @@ impl<'a> Compiler<'a> {
                 self.store_name(&name.name);
             }
             StmtKind::Global(_) | StmtKind::Nonlocal(_) => {}
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 if finalbody.is_empty() {
                     self.try_except(body, handlers, orelse)?;
                 } else {
@@ -178,9 +219,16 @@ impl<'a> Compiler<'a> {
                     self.emit(Op::Raise(2));
                 }
             },
-            StmtKind::With { items, body, is_async } => {
+            StmtKind::With {
+                items,
+                body,
+                is_async,
+            } => {
                 if *is_async {
-                    return Err(CompileError::new("async with is not supported by gilsim", s.span));
+                    return Err(CompileError::new(
+                        "async with is not supported by gilsim",
+                        s.span,
+                    ));
                 }
                 self.with(items, body)?;
             }
@@ -208,9 +256,17 @@ impl<'a> Compiler<'a> {
                     self.set_span(saved);
                 }
             }
-            StmtKind::ImportFrom { module, names, level, star } => {
+            StmtKind::ImportFrom {
+                module,
+                names,
+                level,
+                star,
+            } => {
                 if *level > 0 {
-                    return Err(CompileError::new("relative imports are not supported by gilsim", s.span));
+                    return Err(CompileError::new(
+                        "relative imports are not supported by gilsim",
+                        s.span,
+                    ));
                 }
                 let idx = self.name_index(module);
                 self.emit(Op::ImportName(idx));
@@ -221,7 +277,11 @@ impl<'a> Compiler<'a> {
                         let saved = self.set_span(a.span);
                         let n = self.name_index(&a.name);
                         self.emit(Op::ImportFrom(n));
-                        let bound = a.asname.as_ref().map(|i| i.name.as_str()).unwrap_or(&a.name);
+                        let bound = a
+                            .asname
+                            .as_ref()
+                            .map(|i| i.name.as_str())
+                            .unwrap_or(&a.name);
                         self.store_name(bound);
                         self.set_span(saved);
                     }
@@ -266,13 +326,20 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::StoreSubscr);
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
-                let star = items.iter().position(|e| matches!(e.kind, ExprKind::Starred(_)));
+                let star = items
+                    .iter()
+                    .position(|e| matches!(e.kind, ExprKind::Starred(_)));
                 match star {
                     None => {
                         self.emit(Op::UnpackSequence(items.len() as u32));
                     }
                     Some(i) => {
-                        if items.iter().filter(|e| matches!(e.kind, ExprKind::Starred(_))).count() > 1 {
+                        if items
+                            .iter()
+                            .filter(|e| matches!(e.kind, ExprKind::Starred(_)))
+                            .count()
+                            > 1
+                        {
                             return Err(CompileError::new(
                                 "multiple starred expressions in assignment",
                                 target.span,
@@ -281,7 +348,10 @@ impl<'a> Compiler<'a> {
                         let before = i as u32;
                         let after = (items.len() - i - 1) as u32;
                         if before > 0xffff || after > 0xffff {
-                            return Err(CompileError::new("too many expressions in star-unpacking assignment", target.span));
+                            return Err(CompileError::new(
+                                "too many expressions in star-unpacking assignment",
+                                target.span,
+                            ));
                         }
                         self.emit(Op::UnpackEx(before | after << 16));
                     }
@@ -294,7 +364,10 @@ impl<'a> Compiler<'a> {
                 }
             }
             ExprKind::Starred(_) => {
-                return Err(CompileError::new("starred assignment target must be in a list or tuple", target.span))
+                return Err(CompileError::new(
+                    "starred assignment target must be in a list or tuple",
+                    target.span,
+                ))
             }
             _ => {
                 return Err(CompileError::new(
@@ -337,7 +410,10 @@ impl<'a> Compiler<'a> {
             }
             _ => {
                 return Err(CompileError::new(
-                    format!("'{}' is an illegal expression for augmented assignment", describe_target(target)),
+                    format!(
+                        "'{}' is an illegal expression for augmented assignment",
+                        describe_target(target)
+                    ),
                     target.span,
                 ))
             }
@@ -497,7 +573,12 @@ impl<'a> Compiler<'a> {
 
     // ---- try / with ----
 
-    fn try_except(&mut self, body: &'a [Stmt], handlers: &'a [ExceptHandler], orelse: &'a [Stmt]) -> CResult {
+    fn try_except(
+        &mut self,
+        body: &'a [Stmt],
+        handlers: &'a [ExceptHandler],
+        orelse: &'a [Stmt],
+    ) -> CResult {
         let setup = self.emit(Op::SetupFinally(0));
         self.unit().fblocks.push(FBlock::TryBody);
         self.stmts(body)?;
@@ -511,7 +592,7 @@ impl<'a> Compiler<'a> {
             let saved = self.set_span(h.span);
             let mut next = None;
             if let Some(t) = &h.typ {
-                self.emit(Op::DupTop);
+                // CheckExcMatch peeks at the exception below the type.
                 self.expr(t)?;
                 self.emit(Op::CheckExcMatch);
                 next = Some(self.emit(Op::PopJumpIfFalse(0)));
@@ -523,7 +604,9 @@ impl<'a> Compiler<'a> {
                 }
             }
             let name = h.name.as_ref().map(|n| n.name.clone());
-            self.unit().fblocks.push(FBlock::Handler { name: name.clone() });
+            self.unit()
+                .fblocks
+                .push(FBlock::Handler { name: name.clone() });
             self.stmts(&h.body)?;
             self.unit().fblocks.pop();
             self.emit(Op::PopExcept);
@@ -552,7 +635,9 @@ impl<'a> Compiler<'a> {
         finalbody: &'a [Stmt],
     ) -> CResult {
         let setup = self.emit(Op::SetupFinally(0));
-        self.unit().fblocks.push(FBlock::FinallyTry { body: finalbody });
+        self.unit()
+            .fblocks
+            .push(FBlock::FinallyTry { body: finalbody });
         if handlers.is_empty() {
             self.stmts(body)?;
             self.stmts(orelse)?;
@@ -650,9 +735,9 @@ pub(super) enum FunctionBody<'a> {
 fn describe_target(e: &Expr) -> &'static str {
     match &e.kind {
         ExprKind::Call { .. } => "function call",
-        ExprKind::Constant(Constant::None) | ExprKind::Constant(Constant::True) | ExprKind::Constant(Constant::False) => {
-            "constant"
-        }
+        ExprKind::Constant(Constant::None)
+        | ExprKind::Constant(Constant::True)
+        | ExprKind::Constant(Constant::False) => "constant",
         ExprKind::Constant(_) | ExprKind::FString(_) => "literal",
         ExprKind::Binary { .. } | ExprKind::Unary { .. } => "expression",
         ExprKind::BoolOp { .. } => "expression",

@@ -101,7 +101,9 @@ impl Scope {
         if let Some(i) = self.cellvars.get_index_of(name) {
             return Some(i as u32);
         }
-        self.freevars.get_index_of(name).map(|i| (self.cellvars.len() + i) as u32)
+        self.freevars
+            .get_index_of(name)
+            .map(|i| (self.cellvars.len() + i) as u32)
     }
 }
 
@@ -142,7 +144,11 @@ pub fn analyze(module: &Module) -> Result<SymbolTable, CompileError> {
     if let Some(e) = b.errors.into_iter().next() {
         return Err(e);
     }
-    let mut table = SymbolTable { scopes: b.scopes, by_span: b.by_span, global_names: IndexSet::new() };
+    let mut table = SymbolTable {
+        scopes: b.scopes,
+        by_span: b.by_span,
+        global_names: IndexSet::new(),
+    };
     resolve(&mut table)?;
     Ok(table)
 }
@@ -167,7 +173,8 @@ impl Builder {
     fn push_scope(&mut self, kind: ScopeKind, name: &str, span: Span) -> ScopeId {
         let id = self.scopes.len();
         self.scopes.push(Scope::new(kind, name, Some(self.current)));
-        self.by_span.insert((span.start, span.end, kind_tag(kind)), id);
+        self.by_span
+            .insert((span.start, span.end, kind_tag(kind)), id);
         let prev = self.current;
         self.current = id;
         prev
@@ -195,7 +202,11 @@ impl Builder {
                 }
                 self.target(target);
             }
-            StmtKind::AnnAssign { target, annotation, value } => {
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+            } => {
                 if let Some(v) = value {
                     self.expr(v);
                     self.target(target);
@@ -211,7 +222,12 @@ impl Builder {
                 self.stmts(body);
                 self.stmts(orelse);
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 self.expr(iter);
                 self.target(target);
                 self.stmts(body);
@@ -223,7 +239,14 @@ impl Builder {
                     self.expr(v);
                 }
             }
-            StmtKind::FunctionDef { name, params, body, decorators, returns, .. } => {
+            StmtKind::FunctionDef {
+                name,
+                params,
+                body,
+                decorators,
+                returns,
+                ..
+            } => {
                 for d in decorators {
                     self.expr(d);
                 }
@@ -237,7 +260,13 @@ impl Builder {
                 self.stmts(body);
                 self.current = prev;
             }
-            StmtKind::ClassDef { name, bases, keywords, body, decorators } => {
+            StmtKind::ClassDef {
+                name,
+                bases,
+                keywords,
+                body,
+                decorators,
+            } => {
                 for d in decorators {
                     self.expr(d);
                 }
@@ -291,7 +320,12 @@ impl Builder {
                     self.scope().decl_span.insert(n.name.clone(), span);
                 }
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 self.stmts(body);
                 for h in handlers {
                     if let Some(t) = &h.typ {
@@ -335,11 +369,17 @@ impl Builder {
             }
             StmtKind::ImportFrom { names, star, .. } => {
                 if *star && self.scope().kind != ScopeKind::Module {
-                    self.errors
-                        .push(CompileError::new("import * only allowed at module level", s.span));
+                    self.errors.push(CompileError::new(
+                        "import * only allowed at module level",
+                        s.span,
+                    ));
                 }
                 for a in names {
-                    let n = a.asname.as_ref().map(|n| n.name.clone()).unwrap_or(a.name.clone());
+                    let n = a
+                        .asname
+                        .as_ref()
+                        .map(|n| n.name.clone())
+                        .unwrap_or(a.name.clone());
                     self.bind(&n);
                 }
             }
@@ -386,7 +426,10 @@ impl Builder {
         for p in order {
             if self.scope().params.contains(&p.name.name) {
                 self.errors.push(CompileError::new(
-                    format!("duplicate argument '{}' in function definition", p.name.name),
+                    format!(
+                        "duplicate argument '{}' in function definition",
+                        p.name.name
+                    ),
                     p.name.span,
                 ));
             }
@@ -472,16 +515,26 @@ impl Builder {
                 let mut sid = self.current;
                 while self.scopes[sid].kind == ScopeKind::Comprehension {
                     let parent = self.scopes[sid].parent.unwrap_or(0);
-                    self.scopes[sid].symbols.entry(target.name.clone()).or_default().used = true;
+                    self.scopes[sid]
+                        .symbols
+                        .entry(target.name.clone())
+                        .or_default()
+                        .used = true;
                     sid = parent;
                 }
-                self.scopes[sid].symbols.entry(target.name.clone()).or_default().assigned = true;
+                self.scopes[sid]
+                    .symbols
+                    .entry(target.name.clone())
+                    .or_default()
+                    .assigned = true;
             }
             ExprKind::Call { func, args } => {
                 self.expr(func);
                 for a in args {
                     match a {
-                        Arg::Positional(v) | Arg::Starred(v) | Arg::DoubleStarred(v) => self.expr(v),
+                        Arg::Positional(v) | Arg::Starred(v) | Arg::DoubleStarred(v) => {
+                            self.expr(v)
+                        }
                         Arg::Keyword(_, v) => self.expr(v),
                     }
                 }
@@ -523,11 +576,16 @@ impl Builder {
             | ExprKind::GeneratorExp { elt, generators } => {
                 self.comprehension(e.span, generators, &[elt]);
                 if matches!(e.kind, ExprKind::GeneratorExp { .. }) {
-                    let id = self.by_span[&(e.span.start, e.span.end, kind_tag(ScopeKind::Comprehension))];
+                    let id = self.by_span
+                        [&(e.span.start, e.span.end, kind_tag(ScopeKind::Comprehension))];
                     self.scopes[id].is_generator = true;
                 }
             }
-            ExprKind::DictComp { key, value, generators } => {
+            ExprKind::DictComp {
+                key,
+                value,
+                generators,
+            } => {
                 self.comprehension(e.span, generators, &[key, value]);
             }
             ExprKind::Yield(v) => {
@@ -545,7 +603,9 @@ impl Builder {
             ScopeKind::Comprehension => self
                 .errors
                 .push(CompileError::new("'yield' inside list comprehension", span)),
-            _ => self.errors.push(CompileError::new("'yield' outside function", span)),
+            _ => self
+                .errors
+                .push(CompileError::new("'yield' outside function", span)),
         }
     }
 
@@ -615,7 +675,9 @@ fn resolve(table: &mut SymbolTable) -> Result<(), CompileError> {
         }
         match found {
             Some(def) => {
-                table.scopes[def].resolved.insert(name.clone(), NameScope::Cell);
+                table.scopes[def]
+                    .resolved
+                    .insert(name.clone(), NameScope::Cell);
                 table.scopes[def].cellvars.insert(name.clone());
                 for p in path {
                     let s = &mut table.scopes[p];
@@ -667,7 +729,12 @@ fn resolve(table: &mut SymbolTable) -> Result<(), CompileError> {
         let globals: Vec<String> = s
             .symbols
             .keys()
-            .filter(|n| matches!(s.resolved.get(*n), Some(NameScope::Global) | Some(NameScope::ClassName)))
+            .filter(|n| {
+                matches!(
+                    s.resolved.get(*n),
+                    Some(NameScope::Global) | Some(NameScope::ClassName)
+                )
+            })
             .cloned()
             .collect();
         for g in globals {

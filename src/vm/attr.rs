@@ -15,12 +15,14 @@ use super::PyResult;
 /// Binds a class attribute found for `obj` (a function becomes a bound method).
 fn bind(attr: Value, obj: &Value, class: &Arc<Class>) -> Value {
     match attr {
-        Value::Function(_) | Value::Builtin(_) => {
-            Value::BoundMethod(Arc::new(BoundMethod { receiver: obj.clone(), func: attr }))
-        }
-        Value::ClassMethod(f) => {
-            Value::BoundMethod(Arc::new(BoundMethod { receiver: Value::Class(class.clone()), func: (*f).clone() }))
-        }
+        Value::Function(_) | Value::Builtin(_) => Value::BoundMethod(Arc::new(BoundMethod {
+            receiver: obj.clone(),
+            func: attr,
+        })),
+        Value::ClassMethod(f) => Value::BoundMethod(Arc::new(BoundMethod {
+            receiver: Value::Class(class.clone()),
+            func: (*f).clone(),
+        })),
         Value::StaticMethod(f) => (*f).clone(),
         other => other,
     }
@@ -42,7 +44,10 @@ impl Vm {
                 let class_attr = class.lookup(name);
                 if let Some(Value::Property(p)) = &class_attr {
                     if matches!(p.fget, Value::None) {
-                        return Err(attribute_error(format!("property '{}' of '{}' object has no getter", name, class.name)));
+                        return Err(attribute_error(format!(
+                            "property '{}' of '{}' object has no getter",
+                            name, class.name
+                        )));
                     }
                     let fget = p.fget.clone();
                     return self.call(&fget, &[obj.clone()]).map(Some);
@@ -59,7 +64,9 @@ impl Vm {
                 if let Some(hook) = class.lookup("__getattr__") {
                     return match self.call(&hook, &[obj.clone(), Value::str(name)]) {
                         Ok(v) => Ok(Some(v)),
-                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => Ok(None),
+                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => {
+                            Ok(None)
+                        }
                         Err(e) => Err(e),
                     };
                 }
@@ -68,9 +75,10 @@ impl Vm {
             Value::Class(c) => {
                 if let Some(attr) = c.lookup(name) {
                     return Ok(Some(match attr {
-                        Value::ClassMethod(f) => {
-                            Value::BoundMethod(Arc::new(BoundMethod { receiver: obj.clone(), func: (*f).clone() }))
-                        }
+                        Value::ClassMethod(f) => Value::BoundMethod(Arc::new(BoundMethod {
+                            receiver: obj.clone(),
+                            func: (*f).clone(),
+                        })),
                         Value::StaticMethod(f) => (*f).clone(),
                         other => other,
                     }));
@@ -80,8 +88,15 @@ impl Vm {
                     "__qualname__" => Some(Value::str(&c.qualname)),
                     "__module__" => Some(Value::str(&c.module)),
                     "__doc__" => Some(Value::None),
-                    "__bases__" => Some(Value::tuple(c.base.iter().map(|b| Value::Class(b.clone())).collect())),
-                    "__base__" => Some(c.base.as_ref().map(|b| Value::Class(b.clone())).unwrap_or(Value::None)),
+                    "__bases__" => Some(Value::tuple(
+                        c.base.iter().map(|b| Value::Class(b.clone())).collect(),
+                    )),
+                    "__base__" => Some(
+                        c.base
+                            .as_ref()
+                            .map(|b| Value::Class(b.clone()))
+                            .unwrap_or(Value::None),
+                    ),
                     "__mro__" => {
                         let mut v = vec![obj.clone()];
                         v.extend(c.mro.iter().map(|b| Value::Class(b.clone())));
@@ -89,8 +104,12 @@ impl Vm {
                     }
                     "__class__" => Some(Value::Class(types().type_.clone())),
                     "__dict__" => {
-                        let items: Vec<(Value, Value)> =
-                            c.dict.read().iter().map(|(k, v)| (Value::str(k), v.clone())).collect();
+                        let items: Vec<(Value, Value)> = c
+                            .dict
+                            .read()
+                            .iter()
+                            .map(|(k, v)| (Value::str(k), v.clone()))
+                            .collect();
                         Some(crate::builtins::dict_from_pairs(items)?)
                     }
                     _ => None,
@@ -101,7 +120,10 @@ impl Vm {
                 None => match name {
                     "__name__" => Some(Value::str(&m.name)),
                     "__dict__" => Some(crate::builtins::dict_from_pairs(
-                        m.items().into_iter().map(|(k, v)| (Value::str(&k), v)).collect(),
+                        m.items()
+                            .into_iter()
+                            .map(|(k, v)| (Value::str(&k), v))
+                            .collect(),
                     )?),
                     _ => None,
                 },
@@ -122,7 +144,9 @@ impl Vm {
                 if let Some(hook) = class.lookup("__getattr__") {
                     return match self.call(&hook, &[obj.clone(), Value::str(name)]) {
                         Ok(v) => Ok(Some(v)),
-                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => Ok(None),
+                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => {
+                            Ok(None)
+                        }
                         Err(e) => Err(e),
                     };
                 }
@@ -133,12 +157,18 @@ impl Vm {
 
     /// `__class__`, `__dict__` and the attributes every exception has.
     fn special_instance_attr(&mut self, obj: &Value, name: &str) -> Option<Value> {
-        let Value::Instance(inst) = obj else { return None };
+        let Value::Instance(inst) = obj else {
+            return None;
+        };
         match name {
             "__class__" => Some(Value::Class(inst.class.clone())),
             "__dict__" => {
-                let items: Vec<(Value, Value)> =
-                    inst.dict.lock().iter().map(|(k, v)| (Value::str(k), v.clone())).collect();
+                let items: Vec<(Value, Value)> = inst
+                    .dict
+                    .lock()
+                    .iter()
+                    .map(|(k, v)| (Value::str(k), v.clone()))
+                    .collect();
                 crate::builtins::dict_from_pairs(items).ok()
             }
             _ => {
@@ -153,11 +183,13 @@ impl Vm {
                     "value" if inst.class.is_subclass(&super::types::exc().stop_iteration) => {
                         Some(st.args.first().cloned().unwrap_or(Value::None))
                     }
-                    "code" if inst.class.is_subclass(&super::types::exc().system_exit) => Some(match st.args.len() {
-                        0 => Value::None,
-                        1 => st.args[0].clone(),
-                        _ => Value::tuple(st.args.clone()),
-                    }),
+                    "code" if inst.class.is_subclass(&super::types::exc().system_exit) => {
+                        Some(match st.args.len() {
+                            0 => Value::None,
+                            1 => st.args[0].clone(),
+                            _ => Value::tuple(st.args.clone()),
+                        })
+                    }
                     _ => None,
                 }
             }
@@ -171,14 +203,39 @@ impl Vm {
         }
         Ok(match obj {
             Value::Function(f) => match name {
-                "__name__" => Some(f.dict.lock().get("__name__").cloned().unwrap_or_else(|| Value::str(&f.code.name))),
+                "__name__" => Some(
+                    f.dict
+                        .lock()
+                        .get("__name__")
+                        .cloned()
+                        .unwrap_or_else(|| Value::str(&f.code.name)),
+                ),
                 "__qualname__" => Some(
-                    f.dict.lock().get("__qualname__").cloned().unwrap_or_else(|| Value::str(&f.code.qualname)),
+                    f.dict
+                        .lock()
+                        .get("__qualname__")
+                        .cloned()
+                        .unwrap_or_else(|| Value::str(&f.code.qualname)),
                 ),
                 "__module__" => Some(Value::str(&f.globals.name)),
-                "__defaults__" => Some(if f.defaults.is_empty() { Value::None } else { Value::tuple(f.defaults.clone()) }),
+                "__doc__" => Some(f.dict.lock().get("__doc__").cloned().unwrap_or_else(|| {
+                    f.code
+                        .docstring
+                        .as_ref()
+                        .map(|d| Value::str(d))
+                        .unwrap_or(Value::None)
+                })),
+                "__defaults__" => Some(if f.defaults.is_empty() {
+                    Value::None
+                } else {
+                    Value::tuple(f.defaults.clone())
+                }),
                 "__dict__" => Some(crate::builtins::dict_from_pairs(
-                    f.dict.lock().iter().map(|(k, v)| (Value::str(k), v.clone())).collect(),
+                    f.dict
+                        .lock()
+                        .iter()
+                        .map(|(k, v)| (Value::str(k), v.clone()))
+                        .collect(),
                 )?),
                 _ => f.dict.lock().get(name).cloned(),
             },
@@ -358,7 +415,12 @@ impl Vm {
     }
 
     /// `class Name(base): body` — runs the body in a fresh namespace and builds the class.
-    pub(super) fn build_class(&mut self, body: Value, name: Value, bases: Vec<Value>) -> PyResult<Value> {
+    pub(super) fn build_class(
+        &mut self,
+        body: Value,
+        name: Value,
+        bases: Vec<Value>,
+    ) -> PyResult<Value> {
         let Value::Function(body) = body else {
             return Err(type_error("class body is not a function"));
         };
@@ -397,9 +459,10 @@ impl Vm {
         let mut ns = new_attr_map();
         ns.insert(Arc::from("__module__"), Value::str(&body.globals.name));
         ns.insert(Arc::from("__qualname__"), Value::str(&body.code.qualname));
-        let stack = self.take_stack();
-        let mut frame = Frame::new(body.code.clone(), body.globals.clone(), Vec::new(), stack);
-        frame.cells = (0..body.code.cellvars.len()).map(|_| super::objects::Cell::new(None)).collect();
+        let mut frame = Frame::new(body.clone(), self.stack.len());
+        frame.cells = (0..body.code.cellvars.len())
+            .map(|_| super::objects::Cell::new(None))
+            .collect();
         frame.cells.extend(body.closure.iter().cloned());
         frame.namespace = Some(Box::new(ns));
         let dict = self.run_frame(frame)?;
@@ -421,7 +484,9 @@ impl Vm {
             name: Arc::from(name.as_str()),
             qualname: body.code.qualname.clone(),
             module: Arc::from(module.as_str()),
-            mro: std::iter::once(base.clone()).chain(base.mro.iter().cloned()).collect(),
+            mro: std::iter::once(base.clone())
+                .chain(base.mro.iter().cloned())
+                .collect(),
             is_exception: base.is_exception,
             base: Some(base),
             dict: parking_lot::RwLock::new(attrs),
@@ -457,8 +522,11 @@ impl Vm {
 
     /// `super()` with no arguments: the calling method's class and first argument.
     pub fn zero_arg_super(&mut self) -> PyResult<Value> {
-        let frame = self.frames.last().ok_or_else(|| super::errors::runtime_error("super(): no arguments"))?;
-        let func = frame.func.clone().ok_or_else(|| super::errors::runtime_error("super(): no arguments"))?;
+        let frame = self
+            .frames
+            .last()
+            .ok_or_else(|| super::errors::runtime_error("super(): no arguments"))?;
+        let func = frame.func.clone();
         let class = func
             .owner
             .read()
@@ -469,11 +537,19 @@ impl Vm {
             return Err(super::errors::runtime_error("super(): no arguments"));
         }
         // The first argument may have been moved into a cell if a closure captures it.
-        let first = match frame.locals.first().cloned().flatten() {
-            Some(v) => v,
-            None => {
-                let cell = func.code.cell_params.iter().find(|(_, li)| *li == 0).map(|(ci, _)| *ci);
-                match cell.and_then(|ci| frame.cells.get(ci as usize)).and_then(|c| c.value.lock().clone()) {
+        let first = match self.stack.get(frame.base).cloned() {
+            Some(v) if !matches!(v, Value::Null) => v,
+            _ => {
+                let cell = func
+                    .code
+                    .cell_params
+                    .iter()
+                    .find(|(_, li)| *li == 0)
+                    .map(|(ci, _)| *ci);
+                match cell
+                    .and_then(|ci| frame.cells.get(ci as usize))
+                    .and_then(|c| c.value.lock().clone())
+                {
                     Some(v) => v,
                     None => return Err(super::errors::runtime_error("super(): arg[0] deleted")),
                 }
@@ -485,7 +561,10 @@ impl Vm {
     /// `super(C, obj)`
     pub fn explicit_super(&mut self, args: Args<'_>) -> PyResult<Value> {
         match args.pos {
-            [Value::Class(c), obj] => Ok(Value::Super(Arc::new(SuperObj { class: c.clone(), obj: obj.clone() }))),
+            [Value::Class(c), obj] => Ok(Value::Super(Arc::new(SuperObj {
+                class: c.clone(),
+                obj: obj.clone(),
+            }))),
             [] => self.zero_arg_super(),
             _ => Err(type_error("super() argument 1 must be a type")),
         }
@@ -495,8 +574,17 @@ impl Vm {
 #[cold]
 pub fn no_attribute(obj: &Value, name: &str) -> PyErr {
     match obj {
-        Value::Class(c) => attribute_error(format!("type object '{}' has no attribute '{}'", c.name, name)),
-        Value::Module(m) => attribute_error(format!("module '{}' has no attribute '{}'", m.name, name)),
-        _ => attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name)),
+        Value::Class(c) => attribute_error(format!(
+            "type object '{}' has no attribute '{}'",
+            c.name, name
+        )),
+        Value::Module(m) => {
+            attribute_error(format!("module '{}' has no attribute '{}'", m.name, name))
+        }
+        _ => attribute_error(format!(
+            "'{}' object has no attribute '{}'",
+            type_name(obj),
+            name
+        )),
     }
 }

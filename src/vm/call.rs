@@ -7,61 +7,67 @@ use parking_lot::Mutex;
 
 use super::dict::{new_dict_storage, Key};
 use super::errors::{type_error, PyErr};
-use super::frame::Frame;
-use super::objects::{new_attr_map, Args, Cell, Class, DictObj, ExcState, Function, GenState, Generator, Instance};
+use super::frame::{Frame, SuspendedFrame};
+use super::objects::{
+    new_attr_map, Args, Cell, Class, DictObj, ExcState, Function, GenState, Generator, Instance,
+};
 use super::types::{exc, type_name};
 use super::value::Value;
 use super::vm::{CallTarget, Vm};
 use super::PyResult;
 
 impl Vm {
-    /// Binds `pos` and `kw` to `f`'s parameters and builds its frame — or, for a generator
-    /// function, the generator.
-    pub fn frame_for_call(&mut self, f: &Arc<Function>, pos: &[Value], kw: &[(Arc<str>, Value)]) -> PyResult<CallTarget> {
+    /// Binds `pos` and `kw` to `f`'s parameters on top of the value stack and builds its
+    /// frame — or, for a generator function, the generator (holding those values).
+    pub fn frame_for_call(
+        &mut self,
+        f: &Arc<Function>,
+        pos: &[Value],
+        kw: &[(Arc<str>, Value)],
+    ) -> PyResult<CallTarget> {
         let code = &f.code;
         let nvars = code.varnames.len();
-        let mut locals = self.take_locals(nvars);
+        let base = self.stack.len();
         let simple = kw.is_empty()
             && pos.len() == code.arg_count as usize
             && code.kwonly_count == 0
             && !code.flags.has_varargs
             && !code.flags.has_varkw;
         if simple {
-            locals.extend(pos.iter().cloned().map(Some));
-            locals.resize(nvars, None);
+            self.stack.extend_from_slice(pos);
+            self.stack.resize(base + nvars, Value::Null);
         } else {
-            locals.resize(nvars, None);
-            if let Err(e) = bind_arguments(f, pos, kw, &mut locals) {
+            self.stack.resize(base + nvars, Value::Null);
+            if let Err(e) = bind_arguments(f, pos, kw, &mut self.stack[base..]) {
+                self.stack.truncate(base);
                 return Err(e);
             }
         }
-        let stack = self.take_stack();
-        let frame = self.finish_frame(f, locals, stack);
+        let mut frame = Frame::new(f.clone(), base);
+        if !code.cellvars.is_empty() || !f.closure.is_empty() {
+            self.attach_cells(&mut frame);
+        }
         if code.flags.is_generator {
-            return Ok(CallTarget::Value(new_generator(frame)));
+            let values = self.stack.split_off(base);
+            return Ok(CallTarget::Value(new_generator(frame, values)));
         }
         Ok(CallTarget::Frame(frame))
     }
 
-    /// Builds the frame for `f` once its locals are bound: creates cells, moves captured
-    /// parameters into them, and attaches the closure.
-    pub(super) fn finish_frame(&mut self, f: &Arc<Function>, mut locals: Vec<Option<Value>>, stack: Vec<Value>) -> Frame {
-        let code = &f.code;
-        let mut frame_cells = Vec::new();
-        if !code.cellvars.is_empty() || !f.closure.is_empty() {
-            frame_cells.reserve(code.cellvars.len() + f.closure.len());
-            for _ in 0..code.cellvars.len() {
-                frame_cells.push(Cell::new(None));
-            }
-            for &(ci, li) in &code.cell_params {
-                *frame_cells[ci as usize].value.lock() = locals[li as usize].take();
-            }
-            frame_cells.extend(f.closure.iter().cloned());
+    /// Creates the frame's cells, moves captured parameters into them, and appends the
+    /// closure's cells.
+    pub(super) fn attach_cells(&mut self, frame: &mut Frame) {
+        let code = frame.code.clone();
+        let mut cells = Vec::with_capacity(code.cellvars.len() + frame.func.closure.len());
+        for _ in 0..code.cellvars.len() {
+            cells.push(Cell::new(None));
         }
-        let mut frame = Frame::new(code.clone(), f.globals.clone(), std::mem::take(&mut locals), stack);
-        frame.cells = frame_cells;
-        frame.func = Some(f.clone());
-        frame
+        for &(ci, li) in &code.cell_params {
+            let v = std::mem::replace(&mut self.stack[frame.base + li as usize], Value::Null);
+            *cells[ci as usize].value.lock() = Some(v);
+        }
+        cells.extend(frame.func.closure.iter().cloned());
+        frame.cells = cells;
     }
 
     /// Calls everything that is not a plain function or built-in.
@@ -107,11 +113,18 @@ impl Vm {
         // Python classes whose nearest built-in ancestor is not object or an exception
         // are rejected when the class is created, so this is a plain instance.
         let exc_state = if class.is_exception {
-            Some(Mutex::new(ExcState { args: args.pos.to_vec(), ..Default::default() }))
+            Some(Mutex::new(ExcState {
+                args: args.pos.to_vec(),
+                ..Default::default()
+            }))
         } else {
             None
         };
-        let inst = Value::Instance(Arc::new(Instance { class: class.clone(), dict: Mutex::new(new_attr_map()), exc: exc_state }));
+        let inst = Value::Instance(Arc::new(Instance {
+            class: class.clone(),
+            dict: Mutex::new(new_attr_map()),
+            exc: exc_state,
+        }));
         match class.lookup("__init__") {
             Some(init) if !is_builtin_noop_init(&init) => {
                 let mut all = Vec::with_capacity(args.pos.len() + 1);
@@ -119,7 +132,10 @@ impl Vm {
                 all.extend_from_slice(args.pos);
                 let r = self.call_with(&init, Args::new(&all, args.kw))?;
                 if !r.is_none() {
-                    return Err(type_error(format!("__init__() should return None, not '{}'", type_name(&r))));
+                    return Err(type_error(format!(
+                        "__init__() should return None, not '{}'",
+                        type_name(&r)
+                    )));
                 }
             }
             _ => {
@@ -127,7 +143,10 @@ impl Vm {
                     return Err(type_error(format!("{}() takes no arguments", class.name)));
                 }
                 if class.is_exception && !args.kw.is_empty() {
-                    return Err(type_error(format!("{}() takes no keyword arguments", class.name)));
+                    return Err(type_error(format!(
+                        "{}() takes no keyword arguments",
+                        class.name
+                    )));
                 }
             }
         }
@@ -145,18 +164,27 @@ pub fn not_callable(v: &Value) -> PyErr {
     type_error(format!("'{}' object is not callable", type_name(v)))
 }
 
-/// A generator object around a frame that has not started.
-pub fn new_generator(frame: Frame) -> Value {
+/// A generator object around a frame that has not started, with its bound locals.
+pub fn new_generator(frame: Frame, values: Vec<Value>) -> Value {
     let name = frame.code.name.clone();
     Value::Generator(Arc::new(Generator {
-        state: Mutex::new(GenState { frame: Some(Box::new(frame)), running: false, finished: false }),
+        state: Mutex::new(GenState {
+            frame: Some(Box::new(SuspendedFrame { frame, values })),
+            running: false,
+            finished: false,
+        }),
         name,
     }))
 }
 
 /// The general case of argument binding. Parameter layout in `locals`: positional
 /// (`arg_count`), then `*args`, then keyword-only, then `**kwargs`.
-fn bind_arguments(f: &Function, pos: &[Value], kw: &[(Arc<str>, Value)], locals: &mut [Option<Value>]) -> PyResult<()> {
+fn bind_arguments(
+    f: &Function,
+    pos: &[Value],
+    kw: &[(Arc<str>, Value)],
+    locals: &mut [Value],
+) -> PyResult<()> {
     let code = &f.code;
     let argcount = code.arg_count as usize;
     let kwonly = code.kwonly_count as usize;
@@ -168,18 +196,22 @@ fn bind_arguments(f: &Function, pos: &[Value], kw: &[(Arc<str>, Value)], locals:
 
     let npos = pos.len().min(argcount);
     for (i, v) in pos[..npos].iter().enumerate() {
-        locals[i] = Some(v.clone());
+        locals[i] = v.clone();
     }
     if pos.len() > argcount {
         if has_varargs {
-            locals[varargs_slot] = Some(Value::tuple(pos[argcount..].to_vec()));
+            locals[varargs_slot] = Value::tuple(pos[argcount..].to_vec());
         } else {
             return Err(too_many_positional(f, pos.len(), kw));
         }
     } else if has_varargs {
-        locals[varargs_slot] = Some(Value::tuple(Vec::new()));
+        locals[varargs_slot] = Value::tuple(Vec::new());
     }
-    let mut extra_kw = if code.flags.has_varkw { Some(new_dict_storage()) } else { None };
+    let mut extra_kw = if code.flags.has_varkw {
+        Some(new_dict_storage())
+    } else {
+        None
+    };
     let mut posonly_as_kw = Vec::new();
     for (k, v) in kw {
         let slot = code.varnames[code.posonly_count as usize..argcount]
@@ -194,20 +226,27 @@ fn bind_arguments(f: &Function, pos: &[Value], kw: &[(Arc<str>, Value)], locals:
             });
         match slot {
             Some(s) => {
-                if locals[s].is_some() {
-                    return Err(type_error(format!("{name}() got multiple values for argument '{k}'")));
+                if !matches!(locals[s], Value::Null) {
+                    return Err(type_error(format!(
+                        "{name}() got multiple values for argument '{k}'"
+                    )));
                 }
-                locals[s] = Some(v.clone());
+                locals[s] = v.clone();
             }
             None => match &mut extra_kw {
                 Some(d) => {
                     d.insert(Key::new(Value::str(k))?, v.clone());
                 }
                 None => {
-                    if code.varnames[..code.posonly_count as usize].iter().any(|n| n == k) {
+                    if code.varnames[..code.posonly_count as usize]
+                        .iter()
+                        .any(|n| n == k)
+                    {
                         posonly_as_kw.push(k.to_string());
                     } else {
-                        return Err(type_error(format!("{name}() got an unexpected keyword argument '{k}'")));
+                        return Err(type_error(format!(
+                            "{name}() got an unexpected keyword argument '{k}'"
+                        )));
                     }
                 }
             },
@@ -220,15 +259,15 @@ fn bind_arguments(f: &Function, pos: &[Value], kw: &[(Arc<str>, Value)], locals:
         )));
     }
     if let Some(d) = extra_kw {
-        locals[varkw_slot] = Some(Value::Dict(Arc::new(DictObj::new(d))));
+        locals[varkw_slot] = Value::Dict(Arc::new(DictObj::new(d)));
     }
     // Defaults fill the last positional parameters.
     let first_default = argcount - f.defaults.len();
     let mut missing = Vec::new();
     for i in npos..argcount {
-        if locals[i].is_none() {
+        if matches!(locals[i], Value::Null) {
             if i >= first_default {
-                locals[i] = Some(f.defaults[i - first_default].clone());
+                locals[i] = f.defaults[i - first_default].clone();
             } else {
                 missing.push(code.varnames[i].to_string());
             }
@@ -239,10 +278,10 @@ fn bind_arguments(f: &Function, pos: &[Value], kw: &[(Arc<str>, Value)], locals:
     }
     let mut missing = Vec::new();
     for i in kwonly_start..kwonly_start + kwonly {
-        if locals[i].is_none() {
+        if matches!(locals[i], Value::Null) {
             let pname = &code.varnames[i];
             match f.kwdefaults.iter().find(|(k, _)| k == pname) {
-                Some((_, v)) => locals[i] = Some(v.clone()),
+                Some((_, v)) => locals[i] = v.clone(),
                 None => missing.push(pname.to_string()),
             }
         }
@@ -267,7 +306,9 @@ fn too_many_positional(f: &Function, given: usize, kw: &[(Arc<str>, Value)]) -> 
         .iter()
         .filter(|(k, _)| {
             let start = argcount + code.flags.has_varargs as usize;
-            code.varnames[start..start + code.kwonly_count as usize].iter().any(|n| n == k)
+            code.varnames[start..start + code.kwonly_count as usize]
+                .iter()
+                .any(|n| n == k)
         })
         .count();
     let extra = if kwonly_given > 0 {
@@ -280,8 +321,15 @@ fn too_many_positional(f: &Function, given: usize, kw: &[(Arc<str>, Value)]) -> 
     } else {
         String::new()
     };
-    let verb = if given == 1 && kwonly_given == 0 { "was" } else { "were" };
-    type_error(format!("{}() takes {} but {}{} {} given", code.qualname, takes, given, extra, verb))
+    let verb = if given == 1 && kwonly_given == 0 {
+        "was"
+    } else {
+        "were"
+    };
+    type_error(format!(
+        "{}() takes {} but {}{} {} given",
+        code.qualname, takes, given, extra, verb
+    ))
 }
 
 fn plural(n: usize) -> &'static str {

@@ -28,7 +28,10 @@ pub struct Key {
 
 impl Key {
     pub fn new(value: Value) -> PyResult<Key> {
-        Ok(Key { hash: py_hash(&value)?, value })
+        Ok(Key {
+            hash: py_hash(&value)?,
+            value,
+        })
     }
 }
 
@@ -125,7 +128,10 @@ pub fn py_hash(v: &Value) -> PyResult<i64> {
         }
         Range(r) => hash_tuple(&[Int(r.len()), Int(r.start), Int(r.step)])?,
         List(_) | Dict(_) | Set(_) | DictView(_) | Slice(_) => {
-            return Err(type_error(format!("unhashable type: '{}'", super::types::type_name(v))))
+            return Err(type_error(format!(
+                "unhashable type: '{}'",
+                super::types::type_name(v)
+            )))
         }
         _ => {
             // Objects/object.c _Py_HashPointer: rotate by 4 so alignment bits don't waste space.
@@ -185,7 +191,11 @@ pub fn hash_f64(f: f64) -> i64 {
             x -= MODULUS;
         }
     }
-    let e = if e >= 0 { e % 61 } else { 61 - 1 - ((-1 - e) % 61) };
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    };
     x = ((x << e) & MODULUS) | x >> (61 - e);
     fix_minus_one(x as i64 * sign)
 }
@@ -250,7 +260,10 @@ mod tests {
         assert_eq!(hash_f64(-2.5), -1152921504606846978);
         assert_eq!(hash_i64(i64::MAX), 3);
         assert_eq!(hash_f64(1e300), 1224995262755759164);
-        assert_eq!(hash_bigint(&(BigInt::from(1) << 100)), 549755813888);
-        assert_eq!(hash_bigint(&-(BigInt::from(1) << 100)), -549755813888);
+        assert_eq!(hash_bigint(&(BigInt::from(1i32) << 100usize)), 549755813888);
+        assert_eq!(
+            hash_bigint(&-(BigInt::from(1i32) << 100usize)),
+            -549755813888
+        );
     }
 }

@@ -39,7 +39,11 @@ impl PyErr {
 
     pub fn state(&self) -> MutexGuard<'_, ExcState> {
         // Every PyErr is built from an exception instance, which always has state.
-        self.0.exc.as_ref().expect("exception instance without state").lock()
+        self.0
+            .exc
+            .as_ref()
+            .expect("exception instance without state")
+            .lock()
     }
 
     pub fn args(&self) -> Vec<Value> {
@@ -66,7 +70,10 @@ pub fn new_exception_instance(class: &Arc<Class>, args: Vec<Value>) -> Arc<Insta
     Arc::new(Instance {
         class: class.clone(),
         dict: Mutex::new(new_attr_map()),
-        exc: Some(Mutex::new(ExcState { args, ..Default::default() })),
+        exc: Some(Mutex::new(ExcState {
+            args,
+            ..Default::default()
+        })),
     })
 }
 

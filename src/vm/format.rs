@@ -20,7 +20,11 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     // `{:e}` gives the shortest round-trip digits: "1.2345e-7".
     let sci = format!("{:e}", f);
@@ -70,7 +74,11 @@ pub fn float_repr(f: f64) -> String {
 
 /// `repr(str)`: single quotes unless the text has a single quote and no double quote.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -116,7 +124,11 @@ pub fn is_printable(c: char) -> bool {
 }
 
 pub fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::from("b");
     out.push(quote);
     for &x in b {
@@ -196,7 +208,12 @@ impl Vm {
                 }
             }
             Value::Dict(d) => {
-                let items: Vec<(Value, Value)> = d.map.lock().iter().map(|(k, v)| (k.value.clone(), v.clone())).collect();
+                let items: Vec<(Value, Value)> = d
+                    .map
+                    .lock()
+                    .iter()
+                    .map(|(k, v)| (k.value.clone(), v.clone()))
+                    .collect();
                 if !self.repr_enter(v) {
                     return Ok("{...}".into());
                 }
@@ -234,7 +251,12 @@ impl Vm {
             }
             Value::Slice(s) => {
                 let (a, b, c) = (s.start.clone(), s.stop.clone(), s.step.clone());
-                format!("slice({}, {}, {})", self.repr(&a)?, self.repr(&b)?, self.repr(&c)?)
+                format!(
+                    "slice({}, {}, {})",
+                    self.repr(&a)?,
+                    self.repr(&b)?,
+                    self.repr(&c)?
+                )
             }
             Value::Function(f) => format!("<function {} at {:#x}>", f.code.qualname, v.id()),
             Value::Builtin(b) => format!("<built-in function {}>", b.name),
@@ -246,7 +268,12 @@ impl Vm {
                     other => type_name(other).to_string(),
                 };
                 if let Value::Builtin(b) = &m.func {
-                    format!("<built-in method {} of {} object at {:#x}>", b.name, type_name(&recv), recv.id())
+                    format!(
+                        "<built-in method {} of {} object at {:#x}>",
+                        b.name,
+                        type_name(&recv),
+                        recv.id()
+                    )
                 } else {
                     format!("<bound method {} of {}>", fname, self.repr(&recv)?)
                 }
@@ -270,7 +297,11 @@ impl Vm {
             Value::Property(_) => format!("<property object at {:#x}>", v.id()),
             Value::StaticMethod(_) => format!("<staticmethod object at {:#x}>", v.id()),
             Value::ClassMethod(_) => format!("<classmethod object at {:#x}>", v.id()),
-            Value::Super(s) => format!("<super: <class '{}'>, <{} object>>", s.class.name, type_name(&s.obj)),
+            Value::Super(s) => format!(
+                "<super: <class '{}'>, <{} object>>",
+                s.class.name,
+                type_name(&s.obj)
+            ),
             Value::Instance(inst) => {
                 if let Some(f) = type_of(v).lookup("__repr__") {
                     if !matches!(f, Value::Builtin(_)) {
@@ -292,7 +323,12 @@ impl Vm {
                 if let Some(f) = n.class.lookup("__repr__") {
                     return self.call_str_method(&f, v, "__repr__");
                 }
-                format!("<{}.{} object at {:#x}>", n.class.module, n.class.qualname, v.id())
+                format!(
+                    "<{}.{} object at {:#x}>",
+                    n.class.module,
+                    n.class.qualname,
+                    v.id()
+                )
             }
         })
     }
@@ -303,7 +339,11 @@ impl Vm {
         self.leave_native();
         match r? {
             Value::Str(s) => Ok(s.as_str().to_string()),
-            other => Err(type_error(format!("{}() returned non-string (type {})", name, type_name(&other)))),
+            other => Err(type_error(format!(
+                "{}() returned non-string (type {})",
+                name,
+                type_name(&other)
+            ))),
         }
     }
 
@@ -322,9 +362,19 @@ impl Vm {
         self.repr_active.pop();
     }
 
-    fn repr_items(&mut self, open: &str, items: &[Value], close: &str, container: &Value) -> PyResult<String> {
+    fn repr_items(
+        &mut self,
+        open: &str,
+        items: &[Value],
+        close: &str,
+        container: &Value,
+    ) -> PyResult<String> {
         if !self.repr_enter(container) {
-            return Ok(format!("{}...{}", open, if close == ",)" { ")" } else { close }));
+            return Ok(format!(
+                "{}...{}",
+                open,
+                if close == ",)" { ")" } else { close }
+            ));
         }
         if let Err(e) = self.enter_native() {
             self.repr_leave();
@@ -357,7 +407,12 @@ impl Vm {
                     }
                 }
                 if let Some(st) = &inst.exc {
-                    if inst.class.lookup("__repr__").map(|f| !matches!(f, Value::Builtin(_))).unwrap_or(false) {
+                    if inst
+                        .class
+                        .lookup("__repr__")
+                        .map(|f| !matches!(f, Value::Builtin(_)))
+                        .unwrap_or(false)
+                    {
                         // A Python-level __repr__ but no __str__: str() uses it, as object.__str__ does.
                         return self.repr(v);
                     }
@@ -384,7 +439,12 @@ impl Vm {
     }
 
     /// f-string field: conversion (0 none, 1 str, 2 repr, 3 ascii) then format spec.
-    pub fn format_value(&mut self, v: Value, conversion: u32, spec: Option<Value>) -> PyResult<Value> {
+    pub fn format_value(
+        &mut self,
+        v: Value,
+        conversion: u32,
+        spec: Option<Value>,
+    ) -> PyResult<Value> {
         let v = match conversion {
             1 => Value::string(self.str(&v)?),
             2 => Value::string(self.repr(&v)?),
@@ -411,14 +471,20 @@ impl Vm {
                     let r = self.call(&f, &[v.clone(), Value::str(spec)])?;
                     return match r {
                         Value::Str(s) => Ok(s.as_str().to_string()),
-                        other => Err(type_error(format!("__format__ must return a str, not {}", type_name(&other)))),
+                        other => Err(type_error(format!(
+                            "__format__ must return a str, not {}",
+                            type_name(&other)
+                        ))),
                     };
                 }
             }
             if spec.is_empty() {
                 return self.str(v);
             }
-            return Err(type_error(format!("unsupported format string passed to {}.__format__", type_name(v))));
+            return Err(type_error(format!(
+                "unsupported format string passed to {}.__format__",
+                type_name(v)
+            )));
         }
         crate::builtins::format_spec::format_with_spec(self, v, spec)
     }

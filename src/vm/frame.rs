@@ -1,10 +1,14 @@
 //! Frames: one activation of a code object. Frames live on the heap (a `Vec` per thread),
 //! never as Rust stack frames, so generators can suspend them and deep recursion is a
 //! RecursionError rather than a crash.
+//!
+//! All frames of a thread share one value stack (`Vm::stack`), as CPython 3.11's frames
+//! share a data stack: a frame's locals start at `base`, its operand stack follows them, and
+//! a call's arguments are already in place as the callee's first locals.
 
 use std::sync::Arc;
 
-use super::objects::{AttrMap, Cell, Function, Generator, Module};
+use super::objects::{AttrMap, Cell, Function, Generator};
 use super::value::Value;
 use crate::compile::bytecode::Code;
 
@@ -12,7 +16,7 @@ use crate::compile::bytecode::Code;
 #[derive(Clone, Copy, Debug)]
 pub struct Block {
     pub kind: BlockKind,
-    /// Stack depth to restore when the block is unwound.
+    /// Operand stack depth to restore, relative to the frame's `base`.
     pub level: u32,
     pub handler: u32,
 }
@@ -34,7 +38,7 @@ pub enum FrameKind {
     Boundary,
     /// A generator resumed by `ForIter` in the caller; exhaustion jumps to `exit`.
     GenForIter { exit: u32 },
-    /// A generator resumed from Rust (`next()`, `send()`, `yield from` in native code).
+    /// A generator resumed from Rust (`next()`, `send()`, `throw()`).
     GenBoundary,
     /// A generator resumed by `YieldFrom` in the caller.
     GenYieldFrom,
@@ -42,14 +46,17 @@ pub enum FrameKind {
 
 pub struct Frame {
     pub code: Arc<Code>,
+    /// The function being run; module and class bodies run as functions too. Its globals
+    /// are the frame's globals.
+    pub func: Arc<Function>,
     pub ip: usize,
-    pub locals: Vec<Option<Value>>,
+    /// Index in the thread's value stack of local 0.
+    pub base: usize,
+    /// Stack length to restore when the frame is gone (below `base` when the callable and
+    /// its arguments sat there).
+    pub ret_to: usize,
     pub cells: Vec<Arc<Cell>>,
-    pub stack: Vec<Value>,
     pub blocks: Vec<Block>,
-    pub globals: Arc<Module>,
-    /// The function being run (for `super()`), if any.
-    pub func: Option<Arc<Function>>,
     /// Class bodies keep their names here instead of in slots.
     pub namespace: Option<Box<AttrMap>>,
     pub kind: FrameKind,
@@ -58,16 +65,15 @@ pub struct Frame {
 }
 
 impl Frame {
-    pub fn new(code: Arc<Code>, globals: Arc<Module>, locals: Vec<Option<Value>>, stack: Vec<Value>) -> Frame {
+    pub fn new(func: Arc<Function>, base: usize) -> Frame {
         Frame {
-            code,
+            code: func.code.clone(),
+            func,
             ip: 0,
-            locals,
+            base,
+            ret_to: base,
             cells: Vec::new(),
-            stack,
             blocks: Vec::new(),
-            globals,
-            func: None,
             namespace: None,
             kind: FrameKind::Normal,
             generator: None,
@@ -78,4 +84,16 @@ impl Frame {
     pub fn current_line(&self) -> usize {
         self.code.line_of(self.ip.saturating_sub(1))
     }
+
+    /// Index in the value stack where the operand stack starts.
+    #[inline]
+    pub fn stack_base(&self) -> usize {
+        self.base + self.code.varnames.len()
+    }
+}
+
+/// A suspended generator frame with its part of the value stack (locals, then operands).
+pub struct SuspendedFrame {
+    pub frame: Frame,
+    pub values: Vec<Value>,
 }

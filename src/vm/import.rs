@@ -18,7 +18,10 @@ impl Vm {
         }
         if let Some(m) = crate::modules::create(self, name) {
             let m = m?;
-            self.interp.modules.lock().insert(name.to_string(), m.clone());
+            self.interp
+                .modules
+                .lock()
+                .insert(name.to_string(), m.clone());
             return Ok(m);
         }
         let rel: std::path::PathBuf = name.split('.').collect();
@@ -26,7 +29,10 @@ impl Vm {
         if path.is_file() {
             return crate::driver::import_file(self, name, &path);
         }
-        Err(PyErr::new(&exc().module_not_found_error, format!("No module named '{}'", name)))
+        Err(PyErr::new(
+            &exc().module_not_found_error,
+            format!("No module named '{}'", name),
+        ))
     }
 
     /// `from module import name`
@@ -43,7 +49,11 @@ impl Vm {
                     let location = if crate::modules::is_builtin_module(&m.name) {
                         "unknown location".to_string()
                     } else {
-                        self.interp.script_dir.join(format!("{}.py", m.name)).display().to_string()
+                        self.interp
+                            .script_dir
+                            .join(format!("{}.py", m.name))
+                            .display()
+                            .to_string()
                     };
                     return Err(import_error(format!(
                         "cannot import name '{}' from '{}' ({})",

@@ -29,7 +29,11 @@ pub struct Interpreter {
 }
 
 impl Interpreter {
-    pub fn new(argv: Vec<String>, script_dir: PathBuf, stdout: Box<dyn Write + Send>) -> Arc<Interpreter> {
+    pub fn new(
+        argv: Vec<String>,
+        script_dir: PathBuf,
+        stdout: Box<dyn Write + Send>,
+    ) -> Arc<Interpreter> {
         Arc::new(Interpreter {
             recursion_limit: AtomicUsize::new(DEFAULT_RECURSION_LIMIT),
             switch_interval_us: AtomicU64::new(DEFAULT_SWITCH_INTERVAL_US),

@@ -12,40 +12,72 @@ use super::vm::{GenStep, Vm};
 use super::PyResult;
 
 pub fn new_iter(state: IterState) -> Value {
-    Value::Iter(Arc::new(IterObj { state: Mutex::new(state) }))
+    Value::Iter(Arc::new(IterObj {
+        state: Mutex::new(state),
+    }))
 }
 
 impl Vm {
     /// `iter(v)`
     pub fn get_iter(&mut self, v: &Value) -> PyResult<Value> {
         Ok(match v {
-            Value::List(_) | Value::Tuple(_) | Value::Bytes(_) => new_iter(IterState::Seq { seq: v.clone(), index: 0 }),
-            Value::Str(s) => new_iter(IterState::Str { s: s.clone(), byte_pos: 0 }),
-            Value::Range(r) => new_iter(IterState::Range { next: r.start, stop: r.stop, step: r.step }),
+            Value::List(_) | Value::Tuple(_) | Value::Bytes(_) => new_iter(IterState::Seq {
+                seq: v.clone(),
+                index: 0,
+            }),
+            Value::Str(s) => new_iter(IterState::Str {
+                s: s.clone(),
+                byte_pos: 0,
+            }),
+            Value::Range(r) => new_iter(IterState::Range {
+                next: r.start,
+                stop: r.stop,
+                step: r.step,
+            }),
             Value::Dict(d) => {
                 let len = d.map.lock().len();
-                new_iter(IterState::Dict { dict: d.clone(), index: 0, len, kind: DictIterKind::Keys })
+                new_iter(IterState::Dict {
+                    dict: d.clone(),
+                    index: 0,
+                    len,
+                    kind: DictIterKind::Keys,
+                })
             }
             Value::DictView(view) => {
                 let len = view.dict.map.lock().len();
-                new_iter(IterState::Dict { dict: view.dict.clone(), index: 0, len, kind: view.kind })
+                new_iter(IterState::Dict {
+                    dict: view.dict.clone(),
+                    index: 0,
+                    len,
+                    kind: view.kind,
+                })
             }
             Value::Set(s) => {
                 let len = s.set.lock().len();
-                new_iter(IterState::Set { set: s.clone(), index: 0, len })
+                new_iter(IterState::Set {
+                    set: s.clone(),
+                    index: 0,
+                    len,
+                })
             }
             Value::Iter(_) | Value::Generator(_) => v.clone(),
             Value::Instance(_) | Value::Native(_) => {
                 if let Some(f) = self.lookup_special(v, "__iter__")? {
                     let it = self.call(&f, &[])?;
                     if !self.is_iterator(&it)? {
-                        return Err(type_error(format!("iter() returned non-iterator of type '{}'", type_name(&it))));
+                        return Err(type_error(format!(
+                            "iter() returned non-iterator of type '{}'",
+                            type_name(&it)
+                        )));
                     }
                     return Ok(it);
                 }
                 if self.lookup_special(v, "__getitem__")?.is_some() {
                     // The old sequence protocol: index from 0 until IndexError.
-                    return Ok(new_iter(IterState::Seq { seq: v.clone(), index: 0 }));
+                    return Ok(new_iter(IterState::Seq {
+                        seq: v.clone(),
+                        index: 0,
+                    }));
                 }
                 return Err(not_iterable(v));
             }
@@ -71,7 +103,10 @@ impl Vm {
             },
             Value::Instance(_) | Value::Native(_) => {
                 let Some(f) = self.lookup_special(it, "__next__")? else {
-                    return Err(type_error(format!("'{}' object is not an iterator", type_name(it))));
+                    return Err(type_error(format!(
+                        "'{}' object is not an iterator",
+                        type_name(it)
+                    )));
                 };
                 match self.call(&f, &[]) {
                     Ok(v) => Ok(Some(v)),
@@ -79,7 +114,10 @@ impl Vm {
                     Err(e) => Err(e),
                 }
             }
-            _ => Err(type_error(format!("'{}' object is not an iterator", type_name(it)))),
+            _ => Err(type_error(format!(
+                "'{}' object is not an iterator",
+                type_name(it)
+            ))),
         }
     }
 
@@ -120,7 +158,10 @@ impl Vm {
                     drop(st);
                     return match self.getitem(&seq, &Value::Int(i as i64)) {
                         Ok(v) => Ok(Some(v)),
-                        Err(e) if e.is_instance_of(&exc().index_error) || e.is_instance_of(&exc().stop_iteration) => {
+                        Err(e)
+                            if e.is_instance_of(&exc().index_error)
+                                || e.is_instance_of(&exc().stop_iteration) =>
+                        {
                             *obj.state.lock() = IterState::Exhausted;
                             Ok(None)
                         }
@@ -139,7 +180,12 @@ impl Vm {
                     None => None,
                 }
             }
-            IterState::Dict { dict, index, len, kind } => {
+            IterState::Dict {
+                dict,
+                index,
+                len,
+                kind,
+            } => {
                 let map = dict.map.lock();
                 if map.len() != *len {
                     *len = usize::MAX;
@@ -188,7 +234,11 @@ impl Vm {
                     *obj.state.lock() = IterState::Exhausted;
                     return Ok(None);
                 };
-                let next_count = self.binary_op(crate::syntax::ast::BinOp::Add, count_v.clone(), Value::Int(1))?;
+                let next_count = self.binary_op(
+                    crate::syntax::ast::BinOp::Add,
+                    count_v.clone(),
+                    Value::Int(1),
+                )?;
                 if let IterState::Enumerate { count, .. } = &mut *obj.state.lock() {
                     *count = next_count;
                 }
@@ -235,7 +285,11 @@ impl Vm {
                         *obj.state.lock() = IterState::Exhausted;
                         return Ok(None);
                     };
-                    let keep = if func.is_none() { v.clone() } else { self.call(&func, &[v.clone()])? };
+                    let keep = if func.is_none() {
+                        v.clone()
+                    } else {
+                        self.call(&func, &[v.clone()])?
+                    };
                     if self.truthy(&keep)? {
                         return Ok(Some(v));
                     }

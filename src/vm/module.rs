@@ -19,7 +19,10 @@ impl Module {
         for n in global_names {
             g.add_slot(n.clone());
         }
-        Arc::new(Module { name: Arc::from(name), globals: RwLock::new(g) })
+        Arc::new(Module {
+            name: Arc::from(name),
+            globals: RwLock::new(g),
+        })
     }
 
     /// A module implemented in Rust, from its attributes.
@@ -66,7 +69,10 @@ impl Module {
     /// The name of global slot `g`.
     pub fn slot_name(&self, slot: usize) -> Arc<str> {
         let g = self.globals.read();
-        g.names.get_index(slot).map(|(n, _)| n.clone()).unwrap_or_else(|| Arc::from("?"))
+        g.names
+            .get_index(slot)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_else(|| Arc::from("?"))
     }
 }
 

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use parking_lot::{Mutex, RwLock};
 
 use super::dict::{DictStorage, SetStorage};
-use super::frame::Frame;
+use super::frame::SuspendedFrame;
 use super::value::Value;
 use super::vm::Vm;
 use super::PyResult;
@@ -29,7 +29,10 @@ pub struct PyStr {
 
 impl PyStr {
     pub fn new(s: &str) -> PyStr {
-        PyStr { ascii: s.is_ascii(), s: s.into() }
+        PyStr {
+            ascii: s.is_ascii(),
+            s: s.into(),
+        }
     }
     #[inline]
     pub fn as_str(&self) -> &str {
@@ -66,7 +69,10 @@ impl PyStr {
 
 impl From<String> for PyStr {
     fn from(s: String) -> PyStr {
-        PyStr { ascii: s.is_ascii(), s: s.into_boxed_str() }
+        PyStr {
+            ascii: s.is_ascii(),
+            s: s.into_boxed_str(),
+        }
     }
 }
 
@@ -76,7 +82,9 @@ pub struct ListObj {
 
 impl ListObj {
     pub fn new(items: Vec<Value>) -> ListObj {
-        ListObj { items: Mutex::new(items) }
+        ListObj {
+            items: Mutex::new(items),
+        }
     }
 }
 
@@ -86,7 +94,9 @@ pub struct DictObj {
 
 impl DictObj {
     pub fn new(map: DictStorage) -> DictObj {
-        DictObj { map: Mutex::new(map) }
+        DictObj {
+            map: Mutex::new(map),
+        }
     }
 }
 
@@ -97,7 +107,10 @@ pub struct SetObj {
 
 impl SetObj {
     pub fn new(set: SetStorage, frozen: bool) -> SetObj {
-        SetObj { set: Mutex::new(set), frozen }
+        SetObj {
+            set: Mutex::new(set),
+            frozen,
+        }
     }
 }
 
@@ -138,7 +151,9 @@ pub struct Cell {
 
 impl Cell {
     pub fn new(v: Option<Value>) -> Arc<Cell> {
-        Arc::new(Cell { value: Mutex::new(v) })
+        Arc::new(Cell {
+            value: Mutex::new(v),
+        })
     }
 }
 
@@ -155,6 +170,21 @@ pub struct Function {
     pub owner: RwLock<Option<std::sync::Weak<Class>>>,
     /// `__name__`, `__doc__` and any attributes a program sets.
     pub dict: Mutex<AttrMap>,
+}
+
+impl Function {
+    /// The function a module body runs as.
+    pub fn for_module(code: Arc<Code>, globals: Arc<Module>) -> Function {
+        Function {
+            code,
+            globals,
+            defaults: Vec::new(),
+            kwdefaults: Vec::new(),
+            closure: Vec::new(),
+            owner: RwLock::new(None),
+            dict: Mutex::new(new_attr_map()),
+        }
+    }
 }
 
 /// The signature of functions implemented in Rust.
@@ -308,7 +338,7 @@ pub struct Generator {
 
 pub struct GenState {
     /// The suspended frame; `None` while running or after it finished.
-    pub frame: Option<Box<Frame>>,
+    pub frame: Option<Box<SuspendedFrame>>,
     pub running: bool,
     pub finished: bool,
 }
@@ -319,19 +349,55 @@ pub struct IterObj {
 }
 
 pub enum IterState {
-    Seq { seq: Value, index: usize },
-    Range { next: i64, stop: i64, step: i64 },
-    Str { s: Arc<PyStr>, byte_pos: usize },
+    Seq {
+        seq: Value,
+        index: usize,
+    },
+    Range {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
+    Str {
+        s: Arc<PyStr>,
+        byte_pos: usize,
+    },
     /// Dict keys/values/items, with the length seen at creation to detect mutation.
-    Dict { dict: Arc<DictObj>, index: usize, len: usize, kind: DictIterKind },
-    Set { set: Arc<SetObj>, index: usize, len: usize },
-    Reversed { seq: Value, index: usize },
-    Enumerate { it: Value, count: Value },
-    Zip { its: Vec<Value> },
-    Map { func: Value, its: Vec<Value> },
-    Filter { func: Value, it: Value },
+    Dict {
+        dict: Arc<DictObj>,
+        index: usize,
+        len: usize,
+        kind: DictIterKind,
+    },
+    Set {
+        set: Arc<SetObj>,
+        index: usize,
+        len: usize,
+    },
+    Reversed {
+        seq: Value,
+        index: usize,
+    },
+    Enumerate {
+        it: Value,
+        count: Value,
+    },
+    Zip {
+        its: Vec<Value>,
+    },
+    Map {
+        func: Value,
+        its: Vec<Value>,
+    },
+    Filter {
+        func: Value,
+        it: Value,
+    },
     /// `iter(callable, sentinel)`
-    Callable { func: Value, sentinel: Value },
+    Callable {
+        func: Value,
+        sentinel: Value,
+    },
     Exhausted,
 }
 

@@ -104,7 +104,10 @@ fn is_int(v: &Value) -> bool {
 }
 
 fn is_number(v: &Value) -> bool {
-    matches!(v, Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_))
+    matches!(
+        v,
+        Value::Int(_) | Value::Bool(_) | Value::BigInt(_) | Value::Float(_)
+    )
 }
 
 /// Integer arithmetic; `None` if the operator does not apply to ints.
@@ -116,30 +119,42 @@ fn int_op(op: BinOp, a: &Value, b: &Value) -> Option<PyResult<Value>> {
             BinOp::Mul => x.checked_mul(y).map(Value::Int),
             BinOp::FloorDiv => {
                 if y == 0 {
-                    return Some(Err(zero_division_error("integer division or modulo by zero")));
+                    return Some(Err(zero_division_error(
+                        "integer division or modulo by zero",
+                    )));
                 }
-                x.checked_div_euclid(y).map(|_| Value::Int(Integer::div_floor(&x, &y)))
+                x.checked_div_euclid(y)
+                    .map(|_| Value::Int(Integer::div_floor(&x, &y)))
             }
             BinOp::Mod => {
                 if y == 0 {
                     return Some(Err(zero_division_error("integer modulo by zero")));
                 }
-                x.checked_rem(y).map(|_| Value::Int(Integer::mod_floor(&x, &y)))
+                x.checked_rem(y)
+                    .map(|_| Value::Int(Integer::mod_floor(&x, &y)))
             }
             BinOp::Div => {
                 if y == 0 {
                     return Some(Err(zero_division_error("division by zero")));
                 }
-                return Some(Ok(Value::Float(int_true_div(&BigInt::from(x), &BigInt::from(y)))));
+                return Some(Ok(Value::Float(int_true_div(
+                    &BigInt::from(x),
+                    &BigInt::from(y),
+                ))));
             }
             BinOp::Pow => {
                 if y < 0 {
                     if x == 0 {
-                        return Some(Err(zero_division_error("0.0 cannot be raised to a negative power")));
+                        return Some(Err(zero_division_error(
+                            "0.0 cannot be raised to a negative power",
+                        )));
                     }
                     return Some(Ok(Value::Float((x as f64).powf(y as f64))));
                 }
-                u32::try_from(y).ok().and_then(|e| x.checked_pow(e)).map(Value::Int)
+                u32::try_from(y)
+                    .ok()
+                    .and_then(|e| x.checked_pow(e))
+                    .map(Value::Int)
             }
             BinOp::BitAnd => Some(if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
                 Value::Bool(*p & *q)
@@ -170,7 +185,15 @@ fn int_op(op: BinOp, a: &Value, b: &Value) -> Option<PyResult<Value>> {
                 if y < 0 {
                     return Some(Err(value_error("negative shift count")));
                 }
-                Some(Value::Int(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y }))
+                Some(Value::Int(if y >= 64 {
+                    if x < 0 {
+                        -1
+                    } else {
+                        0
+                    }
+                } else {
+                    x >> y
+                }))
             }
             BinOp::MatMul => return None,
         };
@@ -209,11 +232,15 @@ fn bigint_op(op: BinOp, x: &BigInt, y: &BigInt) -> PyResult<Value> {
         BinOp::Pow => {
             if y.is_negative() {
                 if x.is_zero() {
-                    return Err(zero_division_error("0.0 cannot be raised to a negative power"));
+                    return Err(zero_division_error(
+                        "0.0 cannot be raised to a negative power",
+                    ));
                 }
                 return Ok(Value::Float(bigint_to_f64(x)?.powf(bigint_to_f64(y)?)));
             }
-            let e = y.to_u32().ok_or_else(|| overflow_error("exponent too large"))?;
+            let e = y
+                .to_u32()
+                .ok_or_else(|| overflow_error("exponent too large"))?;
             if x.bits() as u128 * e as u128 > 64 * 1024 * 1024 {
                 return Err(super::errors::memory_error(""));
             }
@@ -242,7 +269,11 @@ fn bigint_op(op: BinOp, x: &BigInt, y: &BigInt) -> PyResult<Value> {
             let s = y.to_usize().unwrap_or(usize::MAX).min(1 << 40);
             Value::from_bigint(x >> s)
         }
-        BinOp::MatMul => return Err(type_error("unsupported operand type(s) for @: 'int' and 'int'")),
+        BinOp::MatMul => {
+            return Err(type_error(
+                "unsupported operand type(s) for @: 'int' and 'int'",
+            ))
+        }
     })
 }
 
@@ -290,7 +321,9 @@ fn float_op(op: BinOp, x: f64, y: f64) -> PyResult<Value> {
         }
         BinOp::Pow => {
             if x == 0.0 && y < 0.0 {
-                return Err(zero_division_error("0.0 cannot be raised to a negative power"));
+                return Err(zero_division_error(
+                    "0.0 cannot be raised to a negative power",
+                ));
             }
             if x < 0.0 && y.fract() != 0.0 && y.is_finite() {
                 return Err(value_error("math domain error: negative number raised to a fractional power (complex results are not supported by gilsim)"));
@@ -301,7 +334,12 @@ fn float_op(op: BinOp, x: f64, y: f64) -> PyResult<Value> {
             }
             r
         }
-        _ => return Err(type_error(format!("unsupported operand type(s) for {}: 'float' and 'float'", binop_symbol(op)))),
+        _ => {
+            return Err(type_error(format!(
+                "unsupported operand type(s) for {}: 'float' and 'float'",
+                binop_symbol(op)
+            )))
+        }
     }))
 }
 
@@ -357,7 +395,11 @@ pub fn numeric_cmp(a: &Value, b: &Value) -> Option<Option<Ordering>> {
     } else if f.is_nan() {
         None
     } else if f.is_infinite() {
-        Some(if f > 0.0 { Ordering::Greater } else { Ordering::Less })
+        Some(if f > 0.0 {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        })
     } else {
         let iv = as_bigint(i)?;
         let ff = f.floor();
@@ -367,7 +409,11 @@ pub fn numeric_cmp(a: &Value, b: &Value) -> Option<Option<Ordering>> {
             o => Some(o),
         }
     };
-    Some(if flipped { ord.map(|o| o.reverse()) } else { ord })
+    Some(if flipped {
+        ord.map(|o| o.reverse())
+    } else {
+        ord
+    })
 }
 
 trait FromF64Exact {
@@ -417,7 +463,9 @@ impl Vm {
                 drop(items);
                 return Ok(a);
             }
-            (Value::Set(s), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) if !s.frozen => {
+            (Value::Set(s), BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
+                if !s.frozen =>
+            {
                 if let Value::Set(other) = &b {
                     // Copy one side first: `s |= s` must not lock the same set twice.
                     let mine = s.set.lock().clone();
@@ -428,7 +476,12 @@ impl Vm {
             }
             (Value::Dict(d), BinOp::BitOr) => {
                 if let Value::Dict(other) = &b {
-                    let entries: Vec<_> = other.map.lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    let entries: Vec<_> = other
+                        .map
+                        .lock()
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect();
                     d.map.lock().extend(entries);
                     return Ok(a);
                 }
@@ -453,7 +506,11 @@ impl Vm {
         match class.lookup(name) {
             Some(f) if !matches!(f, Value::None) => {
                 let r = self.call(&f, &[obj.clone(), arg.clone()])?;
-                Ok(if matches!(r, Value::NotImplemented) { None } else { Some(r) })
+                Ok(if matches!(r, Value::NotImplemented) {
+                    None
+                } else {
+                    Some(r)
+                })
             }
             _ => Ok(None),
         }
@@ -466,7 +523,10 @@ impl Vm {
             }
         }
         if is_number(a) && is_number(b) && !matches!(op, BinOp::MatMul) {
-            if matches!(op, BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
+            if matches!(
+                op,
+                BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor
+            ) {
                 return Ok(None);
             }
             let x = as_f64(a).expect("number")?;
@@ -481,21 +541,29 @@ impl Vm {
                 Value::string(s)
             }
             (BinOp::Add, Value::Str(_), _) if !matches!(b, Value::Instance(_)) => {
-                return Err(type_error(format!("can only concatenate str (not \"{}\") to str", type_name(b))))
+                return Err(type_error(format!(
+                    "can only concatenate str (not \"{}\") to str",
+                    type_name(b)
+                )))
             }
             (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) if is_int(n) => {
                 let n = repeat_count(n)?;
                 check_size(s.len(), n)?;
                 Value::string(s.as_str().repeat(n))
             }
-            (BinOp::Mod, Value::Str(s), args) => Value::string(self.percent_format(s.as_str(), args)?),
+            (BinOp::Mod, Value::Str(s), args) => {
+                Value::string(self.percent_format(s.as_str(), args)?)
+            }
             (BinOp::Add, Value::List(x), Value::List(y)) => {
                 let mut items = x.items.lock().clone();
                 items.extend(y.items.lock().iter().cloned());
                 Value::list(items)
             }
             (BinOp::Add, Value::List(_), _) if !matches!(b, Value::Instance(_)) => {
-                return Err(type_error(format!("can only concatenate list (not \"{}\") to list", type_name(b))))
+                return Err(type_error(format!(
+                    "can only concatenate list (not \"{}\") to list",
+                    type_name(b)
+                )))
             }
             (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
                 let mut items = (**x).clone();
@@ -503,7 +571,10 @@ impl Vm {
                 Value::tuple(items)
             }
             (BinOp::Add, Value::Tuple(_), _) if !matches!(b, Value::Instance(_)) => {
-                return Err(type_error(format!("can only concatenate tuple (not \"{}\") to tuple", type_name(b))))
+                return Err(type_error(format!(
+                    "can only concatenate tuple (not \"{}\") to tuple",
+                    type_name(b)
+                )))
             }
             (BinOp::Mul, Value::List(l), n) | (BinOp::Mul, n, Value::List(l)) if is_int(n) => {
                 let n = repeat_count(n)?;
@@ -529,7 +600,11 @@ impl Vm {
                 v.extend_from_slice(y);
                 Value::Bytes(Arc::new(v))
             }
-            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(x), Value::Set(y)) => {
+            (
+                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
+                Value::Set(x),
+                Value::Set(y),
+            ) => {
                 let xs = x.set.lock().clone();
                 let r = set_op(op, &xs, &y.set.lock());
                 Value::Set(Arc::new(SetObj::new(r, x.frozen)))
@@ -541,7 +616,11 @@ impl Vm {
                 }
                 Value::Dict(Arc::new(DictObj::new(m)))
             }
-            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::DictView(x), other) => {
+            (
+                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
+                Value::DictView(x),
+                other,
+            ) => {
                 // dict_keys support set operators.
                 let left = self.collect(&Value::DictView(x.clone()))?;
                 let right = self.collect(other)?;
@@ -608,7 +687,10 @@ impl Vm {
                 if let Some(f) = self.lookup_special(v, "__bool__")? {
                     return match self.call(&f, &[])? {
                         Value::Bool(b) => Ok(b),
-                        r => Err(type_error(format!("__bool__ should return bool, returned {}", type_name(&r)))),
+                        r => Err(type_error(format!(
+                            "__bool__ should return bool, returned {}",
+                            type_name(&r)
+                        ))),
                     };
                 }
                 if let Some(f) = self.lookup_special(v, "__len__")? {
@@ -655,7 +737,12 @@ impl Vm {
                 if Arc::ptr_eq(x, y) {
                     return Ok(Some(true));
                 }
-                let xs: Vec<(super::dict::Key, Value)> = x.map.lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let xs: Vec<(super::dict::Key, Value)> = x
+                    .map
+                    .lock()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 let ym = y.map.lock().clone();
                 if xs.len() != ym.len() {
                     return Ok(Some(false));
@@ -691,9 +778,10 @@ impl Vm {
                 let (lx, ly) = (x.len(), y.len());
                 lx == ly && (lx == 0 || (x.start == y.start && (lx == 1 || x.step == y.step)))
             }
-            (Value::Instance(_), _) | (_, Value::Instance(_)) | (Value::Native(_), _) | (_, Value::Native(_)) => {
-                return Ok(None)
-            }
+            (Value::Instance(_), _)
+            | (_, Value::Instance(_))
+            | (Value::Native(_), _)
+            | (_, Value::Native(_)) => return Ok(None),
             _ => a.is(b),
         }))
     }
@@ -834,7 +922,10 @@ impl Vm {
         match container {
             Value::Str(s) => match item {
                 Value::Str(sub) => Ok(s.as_str().contains(sub.as_str())),
-                _ => Err(type_error(format!("'in <string>' requires string as left operand, not {}", type_name(item)))),
+                _ => Err(type_error(format!(
+                    "'in <string>' requires string as left operand, not {}",
+                    type_name(item)
+                ))),
             },
             Value::List(l) => {
                 let items = l.items.lock().clone();
@@ -877,7 +968,9 @@ impl Vm {
                 }
             },
             Value::Bytes(b) => match item {
-                Value::Bytes(sub) => Ok(sub.is_empty() || b.windows(sub.len()).any(|w| w == &sub[..])),
+                Value::Bytes(sub) => {
+                    Ok(sub.is_empty() || b.windows(sub.len()).any(|w| w == &sub[..]))
+                }
                 _ => match as_i64(item) {
                     Some(i) => Ok(b.contains(&(i as u8))),
                     None => Err(type_error("a bytes-like object is required")),
@@ -888,7 +981,9 @@ impl Vm {
                     let r = self.call(&f, &[item.clone()])?;
                     return self.truthy(&r);
                 }
-                let it = self.get_iter(container).map_err(|_| not_container(container))?;
+                let it = self
+                    .get_iter(container)
+                    .map_err(|_| not_container(container))?;
                 while let Some(v) = self.next(&it)? {
                     if self.eq(&v, item)? {
                         return Ok(true);
@@ -935,7 +1030,9 @@ pub fn set_op(op: BinOp, x: &SetStorage, y: &SetStorage) -> SetStorage {
 
 fn repeat_count(n: &Value) -> PyResult<usize> {
     match n {
-        Value::BigInt(b) if b.is_positive() => Err(overflow_error("cannot fit 'int' into an index-sized integer")),
+        Value::BigInt(b) if b.is_positive() => Err(overflow_error(
+            "cannot fit 'int' into an index-sized integer",
+        )),
         _ => Ok(as_i64(n).unwrap_or(0).max(0) as usize),
     }
 }
@@ -965,12 +1062,19 @@ fn bad_unary(op: Unary, v: &Value) -> PyErr {
         Unary::Pos => "+",
         Unary::Invert => "~",
     };
-    type_error(format!("bad operand type for unary {}: '{}'", sym, type_name(v)))
+    type_error(format!(
+        "bad operand type for unary {}: '{}'",
+        sym,
+        type_name(v)
+    ))
 }
 
 #[cold]
 fn not_container(v: &Value) -> PyErr {
-    type_error(format!("argument of type '{}' is not iterable", type_name(v)))
+    type_error(format!(
+        "argument of type '{}' is not iterable",
+        type_name(v)
+    ))
 }
 
 pub fn cmp_symbol(op: CmpOp) -> &'static str {

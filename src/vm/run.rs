@@ -10,8 +10,10 @@ use num_bigint::BigInt;
 
 use super::dict::{new_dict_storage, new_set_storage, Key};
 use super::errors::{name_error, type_error, unbound_local_error, value_error, PyErr};
-use super::frame::{Block, BlockKind, Frame, FrameKind};
-use super::objects::{new_attr_map, Args, DictObj, Function, IterState, SetObj, SliceObj, TracebackEntry};
+use super::frame::{Block, BlockKind, Frame, FrameKind, SuspendedFrame};
+use super::objects::{
+    new_attr_map, Args, DictObj, Function, IterState, SetObj, SliceObj, TracebackEntry,
+};
 use super::ops;
 use super::types::{exc, type_name};
 use super::value::Value;
@@ -19,22 +21,25 @@ use super::vm::{CallTarget, RunExit, Vm};
 use super::PyResult;
 use crate::compile::bytecode::Op;
 use crate::syntax::ast::{BinOp, CmpOp};
+use smallvec::SmallVec;
 
 macro_rules! frame {
     ($vm:expr) => {
-        $vm.frames.last_mut().expect("dispatch loop without a frame")
+        $vm.frames
+            .last_mut()
+            .expect("dispatch loop without a frame")
     };
 }
 
 macro_rules! pop {
-    ($f:expr) => {
-        $f.stack.pop().expect("operand stack underflow")
+    ($vm:expr) => {
+        $vm.stack.pop().expect("operand stack underflow")
     };
 }
 
 macro_rules! top {
-    ($f:expr) => {
-        $f.stack.last().expect("operand stack underflow")
+    ($vm:expr) => {
+        $vm.stack.last().expect("operand stack underflow")
     };
 }
 
@@ -59,7 +64,10 @@ impl Vm {
             };
             if add_tb {
                 let mut st = err.state();
-                st.traceback.push(TracebackEntry { code: frame.code.clone(), ip: frame.ip.saturating_sub(1) });
+                st.traceback.push(TracebackEntry {
+                    code: frame.code.clone(),
+                    ip: frame.ip.saturating_sub(1),
+                });
                 if st.traceback.len() == 1 && st.context.is_none() {
                     if let Some(cur) = self.exc_info.last() {
                         if !Arc::ptr_eq(&cur.0, &err.0) {
@@ -75,9 +83,13 @@ impl Vm {
                         self.exc_info.pop();
                     }
                     BlockKind::Try => {
-                        frame.stack.truncate(block.level as usize);
-                        frame.blocks.push(Block { kind: BlockKind::ExceptHandler, level: block.level, handler: 0 });
-                        frame.stack.push(err.value());
+                        self.stack.truncate(frame.base + block.level as usize);
+                        frame.blocks.push(Block {
+                            kind: BlockKind::ExceptHandler,
+                            level: block.level,
+                            handler: 0,
+                        });
+                        self.stack.push(err.value());
                         frame.ip = block.handler as usize;
                         self.exc_info.push(err);
                         return Ok(());
@@ -86,69 +98,78 @@ impl Vm {
             }
             // No handler here: the frame is done.
             let frame = self.frames.pop().expect("frame present");
+            self.stack.truncate(frame.ret_to);
             if let Some(gen) = &frame.generator {
                 let mut st = gen.state.lock();
                 st.running = false;
                 st.finished = true;
             }
-            let kind = frame.kind;
-            self.recycle(frame);
-            match kind {
+            match frame.kind {
                 FrameKind::Boundary | FrameKind::GenBoundary => return Err(err),
                 FrameKind::Normal | FrameKind::GenForIter { .. } | FrameKind::GenYieldFrom => {}
             }
         }
     }
 
-    /// A generator frame suspends: store it back into its generator.
+    /// Starts unwinding `err` from the current frame (used by `generator.throw`).
+    pub(super) fn unwind_from_here(&mut self, err: PyErr) -> PyResult<()> {
+        self.unwind(err)
+    }
+
+    /// A generator frame suspends: its frame and values go back into its generator.
     fn suspend_generator(&mut self, value: Value) -> Option<RunExit> {
         let mut frame = self.frames.pop().expect("generator frame");
         let kind = frame.kind;
-        let gen = frame.generator.clone().expect("yield outside a generator frame");
+        let gen = frame
+            .generator
+            .take()
+            .expect("yield outside a generator frame");
+        let values = self.stack.split_off(frame.base);
         frame.kind = FrameKind::Normal;
         {
             let mut st = gen.state.lock();
             st.running = false;
-            st.frame = Some(Box::new(frame));
+            st.frame = Some(Box::new(SuspendedFrame { frame, values }));
         }
         match kind {
             FrameKind::GenBoundary => Some(RunExit::Yield(value)),
-            FrameKind::GenForIter { .. } | FrameKind::GenYieldFrom | FrameKind::Normal | FrameKind::Boundary => {
-                frame!(self).stack.push(value);
+            FrameKind::GenForIter { .. }
+            | FrameKind::GenYieldFrom
+            | FrameKind::Normal
+            | FrameKind::Boundary => {
+                self.stack.push(value);
                 None
             }
         }
     }
 
     /// A frame returns `value`. Returns `Some` when the dispatch loop must exit.
+    #[inline]
     fn return_from_frame(&mut self, value: Value) -> PyResult<Option<RunExit>> {
         let frame = self.frames.pop().expect("returning frame");
-        let kind = frame.kind;
+        self.stack.truncate(frame.ret_to);
         if let Some(gen) = &frame.generator {
             let mut st = gen.state.lock();
             st.running = false;
             st.finished = true;
         }
-        self.recycle(frame);
-        match kind {
+        match frame.kind {
             FrameKind::Normal => {
-                frame!(self).stack.push(value);
+                self.stack.push(value);
                 Ok(None)
             }
             FrameKind::Boundary | FrameKind::GenBoundary => Ok(Some(RunExit::Return(value))),
             FrameKind::GenForIter { exit } => {
                 // Exhausted inside a for loop: drop the iterator and leave the loop.
-                let f = frame!(self);
-                f.stack.pop();
-                f.ip = exit as usize;
+                self.stack.pop();
+                frame!(self).ip = exit as usize;
                 Ok(None)
             }
             FrameKind::GenYieldFrom => {
                 // `yield from` finished: replace the sub-iterator with its return value.
-                let f = frame!(self);
-                f.stack.pop();
-                f.stack.push(value);
-                f.ip += 1;
+                self.stack.pop();
+                self.stack.push(value);
+                frame!(self).ip += 1;
                 Ok(None)
             }
         }
@@ -158,11 +179,9 @@ impl Vm {
     /// `callee_at` is the stack index of the callable; arguments follow it.
     #[inline]
     fn call_at(&mut self, callee_at: usize, kw: &[(Arc<str>, Value)]) -> PyResult<()> {
-        let f = frame!(self);
-        if let Value::Function(func) = &f.stack[callee_at] {
-            let func = func.clone();
+        if let Value::Function(func) = &self.stack[callee_at] {
             let code = &func.code;
-            let nargs = f.stack.len() - callee_at - 1;
+            let nargs = self.stack.len() - callee_at - 1;
             if kw.is_empty()
                 && nargs == code.arg_count as usize
                 && code.kwonly_count == 0
@@ -170,36 +189,38 @@ impl Vm {
                 && !code.flags.has_varkw
                 && !code.flags.is_generator
             {
-                // Fast path: move the arguments straight into the new frame's locals.
+                // Fast path: the arguments already sit where the callee's locals go, and the
+                // callable's reference moves into the frame.
                 let nvars = code.varnames.len();
-                let mut locals = self.take_locals(nvars);
-                let f = frame!(self);
-                locals.extend(f.stack.drain(callee_at + 1..).map(Some));
-                f.stack.pop();
-                locals.resize(nvars, None);
-                let stack = self.take_stack();
-                let new = self.finish_frame(&func, locals, stack);
-                return self.push_frame(new);
+                let Value::Function(func) =
+                    std::mem::replace(&mut self.stack[callee_at], Value::Null)
+                else {
+                    unreachable!("checked above")
+                };
+                self.stack.resize(callee_at + 1 + nvars, Value::Null);
+                let mut frame = Frame::new(func, callee_at + 1);
+                frame.ret_to = callee_at;
+                if !frame.code.cellvars.is_empty() || !frame.func.closure.is_empty() {
+                    self.attach_cells(&mut frame);
+                }
+                return self.push_frame(frame);
             }
-            let args: Vec<Value> = f.stack.drain(callee_at + 1..).collect();
-            f.stack.pop();
+            let func = func.clone();
+            let args: SmallVec<[Value; 8]> = self.stack.drain(callee_at + 1..).collect();
+            self.stack.pop();
             return match self.frame_for_call(&func, &args, kw)? {
                 CallTarget::Frame(new) => self.push_frame(new),
                 CallTarget::Value(v) => {
-                    frame!(self).stack.push(v);
+                    self.stack.push(v);
                     Ok(())
                 }
             };
         }
-        // Everything else: take the stack out of the frame so the arguments can be lent
-        // to Rust code without copying them.
-        let mut stack = std::mem::take(&mut f.stack);
-        let callee = stack[callee_at].clone();
-        let r = self.call_with(&callee, Args::new(&stack[callee_at + 1..], kw));
-        stack.truncate(callee_at);
-        let f = frame!(self);
-        f.stack = stack;
-        f.stack.push(r?);
+        // Everything else: move the arguments off the stack and lend them to Rust code.
+        let args: SmallVec<[Value; 8]> = self.stack.drain(callee_at + 1..).collect();
+        let callee = self.stack.pop().expect("callee on the stack");
+        let r = self.call_with(&callee, Args::new(&args, kw))?;
+        self.stack.push(r);
         Ok(())
     }
 
@@ -213,33 +234,34 @@ impl Vm {
                 Op::Nop => {}
                 Op::LoadConst(k) => {
                     let v = f.code.consts[k as usize].clone();
-                    f.stack.push(v);
+                    self.stack.push(v);
                 }
-                Op::LoadFast(i) => match &f.locals[i as usize] {
-                    Some(v) => {
-                        let v = v.clone();
-                        f.stack.push(v);
+                Op::LoadFast(i) => {
+                    let v = self.stack[f.base + i as usize].clone();
+                    if let Value::Null = v {
+                        return Err(unbound_local(&f.code.varnames[i as usize]));
                     }
-                    None => return Err(unbound_local(&f.code.varnames[i as usize])),
-                },
+                    self.stack.push(v);
+                }
                 Op::StoreFast(i) => {
-                    let v = pop!(f);
-                    f.locals[i as usize] = Some(v);
+                    let v = pop!(self);
+                    self.stack[f.base + i as usize] = v;
                 }
                 Op::DeleteFast(i) => {
-                    if f.locals[i as usize].take().is_none() {
+                    let slot = f.base + i as usize;
+                    if let Value::Null = std::mem::replace(&mut self.stack[slot], Value::Null) {
                         return Err(unbound_local(&f.code.varnames[i as usize]));
                     }
                 }
                 Op::LoadDeref(i) => {
                     let v = f.cells[i as usize].value.lock().clone();
                     match v {
-                        Some(v) => f.stack.push(v),
+                        Some(v) => self.stack.push(v),
                         None => return Err(unbound_deref(f, i)),
                     }
                 }
                 Op::StoreDeref(i) => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     *f.cells[i as usize].value.lock() = Some(v);
                 }
                 Op::DeleteDeref(i) => {
@@ -249,28 +271,28 @@ impl Vm {
                 }
                 Op::LoadGlobal(g) => {
                     let v = {
-                        let globals = f.globals.globals.read();
+                        let globals = f.func.globals.globals.read();
                         match &globals.values[g as usize] {
                             Some(v) => Some(v.clone()),
                             None => globals.builtins[g as usize].clone(),
                         }
                     };
                     match v {
-                        Some(v) => f.stack.push(v),
+                        Some(v) => self.stack.push(v),
                         None => {
-                            let name = f.globals.slot_name(g as usize);
+                            let name = f.func.globals.slot_name(g as usize);
                             return Err(name_error(format!("name '{}' is not defined", name)));
                         }
                     }
                 }
                 Op::StoreGlobal(g) => {
-                    let v = pop!(f);
-                    f.globals.globals.write().values[g as usize] = Some(v);
+                    let v = pop!(self);
+                    f.func.globals.globals.write().values[g as usize] = Some(v);
                 }
                 Op::DeleteGlobal(g) => {
-                    let old = f.globals.globals.write().values[g as usize].take();
+                    let old = f.func.globals.globals.write().values[g as usize].take();
                     if old.is_none() {
-                        let name = f.globals.slot_name(g as usize);
+                        let name = f.func.globals.slot_name(g as usize);
                         return Err(name_error(format!("name '{}' is not defined", name)));
                     }
                 }
@@ -279,28 +301,35 @@ impl Vm {
                     let local = f.namespace.as_ref().and_then(|ns| ns.get(&name).cloned());
                     let v = match local {
                         Some(v) => v,
-                        None => match f.globals.get(&name).or_else(|| crate::builtins::lookup_builtin(&name)) {
+                        None => match f
+                            .func
+                            .globals
+                            .get(&name)
+                            .or_else(|| crate::builtins::lookup_builtin(&name))
+                        {
                             Some(v) => v,
-                            None => return Err(name_error(format!("name '{}' is not defined", name))),
+                            None => {
+                                return Err(name_error(format!("name '{}' is not defined", name)))
+                            }
                         },
                     };
-                    f.stack.push(v);
+                    self.stack.push(v);
                 }
                 Op::StoreName(n) => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     let name = f.code.names[n as usize].clone();
                     match &mut f.namespace {
                         Some(ns) => {
                             ns.insert(name, v);
                         }
-                        None => f.globals.set(&name, v),
+                        None => f.func.globals.set(&name, v),
                     }
                 }
                 Op::DeleteName(n) => {
                     let name = f.code.names[n as usize].clone();
                     let removed = match &mut f.namespace {
                         Some(ns) => ns.shift_remove(&name).is_some(),
-                        None => f.globals.delete(&name),
+                        None => f.func.globals.delete(&name),
                     };
                     if !removed {
                         return Err(name_error(format!("name '{}' is not defined", name)));
@@ -308,49 +337,47 @@ impl Vm {
                 }
                 Op::LoadAttr(n) => {
                     let name = f.code.names[n as usize].clone();
-                    let obj = pop!(f);
+                    let obj = pop!(self);
                     let v = self.getattr(&obj, &name)?;
-                    frame!(self).stack.push(v);
+                    self.stack.push(v);
                 }
                 Op::StoreAttr(n) => {
                     let name = f.code.names[n as usize].clone();
-                    let obj = pop!(f);
-                    let v = pop!(f);
+                    let obj = pop!(self);
+                    let v = pop!(self);
                     self.setattr(&obj, &name, v)?;
                 }
                 Op::DeleteAttr(n) => {
                     let name = f.code.names[n as usize].clone();
-                    let obj = pop!(f);
+                    let obj = pop!(self);
                     self.delattr(&obj, &name)?;
                 }
                 Op::LoadMethod(n) => {
                     let name = f.code.names[n as usize].clone();
-                    let obj = pop!(f);
+                    let obj = pop!(self);
                     match self.lookup_method(&obj, &name)? {
                         Some(func) => {
-                            let f = frame!(self);
-                            f.stack.push(func);
-                            f.stack.push(obj);
+                            self.stack.push(func);
+                            self.stack.push(obj);
                         }
                         None => {
                             let v = self.getattr(&obj, &name)?;
-                            let f = frame!(self);
-                            f.stack.push(v);
-                            f.stack.push(Value::Null);
+                            self.stack.push(v);
+                            self.stack.push(Value::Null);
                         }
                     }
                 }
                 Op::Call(n) => {
-                    let callee_at = f.stack.len() - n as usize - 1;
+                    let callee_at = self.stack.len() - n as usize - 1;
                     self.call_at(callee_at, &[])?;
                     if self.breaker_set() {
                         self.handle_breaker()?;
                     }
                 }
                 Op::CallMethod(n) => {
-                    let self_at = f.stack.len() - n as usize - 1;
-                    if matches!(f.stack[self_at], Value::Null) {
-                        f.stack.remove(self_at);
+                    let self_at = self.stack.len() - n as usize - 1;
+                    if matches!(self.stack[self_at], Value::Null) {
+                        self.stack.remove(self_at);
                     }
                     let callee_at = self_at - 1;
                     self.call_at(callee_at, &[])?;
@@ -359,12 +386,12 @@ impl Vm {
                     }
                 }
                 Op::CallKw(n) => {
-                    let names = pop!(f);
+                    let names = pop!(self);
                     let Value::Tuple(names) = names else {
                         return Err(type_error("keyword names must be a tuple"));
                     };
                     let nkw = names.len();
-                    let kwvals: Vec<Value> = f.stack.drain(f.stack.len() - nkw..).collect();
+                    let kwvals: Vec<Value> = self.stack.drain(self.stack.len() - nkw..).collect();
                     let kw: Vec<(Arc<str>, Value)> = names
                         .iter()
                         .zip(kwvals)
@@ -373,13 +400,13 @@ impl Vm {
                             _ => (Arc::from("?"), v),
                         })
                         .collect();
-                    let callee_at = f.stack.len() - (n as usize - nkw) - 1;
+                    let callee_at = self.stack.len() - (n as usize - nkw) - 1;
                     self.call_at(callee_at, &kw)?;
                 }
                 Op::CallEx(has_kw) => {
-                    let kwargs = if has_kw != 0 { Some(pop!(f)) } else { None };
-                    let args = pop!(f);
-                    let callee = pop!(f);
+                    let kwargs = if has_kw != 0 { Some(pop!(self)) } else { None };
+                    let args = pop!(self);
+                    let callee = pop!(self);
                     let Value::Tuple(args) = args else {
                         return Err(type_error("argument list must be a tuple"));
                     };
@@ -396,77 +423,77 @@ impl Vm {
                         }
                         _ => Vec::new(),
                     };
-                    f.stack.push(callee);
-                    f.stack.extend(args.iter().cloned());
-                    let callee_at = f.stack.len() - args.len() - 1;
+                    self.stack.push(callee);
+                    self.stack.extend(args.iter().cloned());
+                    let callee_at = self.stack.len() - args.len() - 1;
                     self.call_at(callee_at, &kw)?;
                 }
                 Op::Return => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     if let Some(exit) = self.return_from_frame(v)? {
                         return Ok(exit);
                     }
                 }
                 Op::PopTop => {
-                    pop!(f);
+                    pop!(self);
                 }
                 Op::DupTop => {
-                    let v = top!(f).clone();
-                    f.stack.push(v);
+                    let v = top!(self).clone();
+                    self.stack.push(v);
                 }
                 Op::DupTop2 => {
-                    let n = f.stack.len();
-                    let a = f.stack[n - 2].clone();
-                    let b = f.stack[n - 1].clone();
-                    f.stack.push(a);
-                    f.stack.push(b);
+                    let n = self.stack.len();
+                    let a = self.stack[n - 2].clone();
+                    let b = self.stack[n - 1].clone();
+                    self.stack.push(a);
+                    self.stack.push(b);
                 }
                 Op::RotTwo => {
-                    let n = f.stack.len();
-                    f.stack.swap(n - 1, n - 2);
+                    let n = self.stack.len();
+                    self.stack.swap(n - 1, n - 2);
                 }
                 Op::RotThree => {
-                    let v = pop!(f);
-                    let n = f.stack.len();
-                    f.stack.insert(n - 2, v);
+                    let v = pop!(self);
+                    let n = self.stack.len();
+                    self.stack.insert(n - 2, v);
                 }
                 Op::RotFour => {
-                    let v = pop!(f);
-                    let n = f.stack.len();
-                    f.stack.insert(n - 3, v);
+                    let v = pop!(self);
+                    let n = self.stack.len();
+                    self.stack.insert(n - 3, v);
                 }
                 Op::UnaryNeg => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     let r = match v {
                         Value::Int(i) if i != i64::MIN => Value::Int(-i),
                         Value::Float(x) => Value::Float(-x),
                         v => self.unary_op(ops::Unary::Neg, v)?,
                     };
-                    frame!(self).stack.push(r);
+                    self.stack.push(r);
                 }
                 Op::UnaryPos => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     let r = self.unary_op(ops::Unary::Pos, v)?;
-                    frame!(self).stack.push(r);
+                    self.stack.push(r);
                 }
                 Op::UnaryInvert => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     let r = self.unary_op(ops::Unary::Invert, v)?;
-                    frame!(self).stack.push(r);
+                    self.stack.push(r);
                 }
                 Op::UnaryNot => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     let b = match v {
                         Value::Bool(b) => b,
                         v => self.truthy(&v)?,
                     };
-                    frame!(self).stack.push(Value::Bool(!b));
+                    self.stack.push(Value::Bool(!b));
                 }
                 Op::Binary(bop) | Op::Inplace(bop) => {
                     let inplace = matches!(op, Op::Inplace(_));
                     let op = bop;
-                    let b = pop!(f);
-                    let a = pop!(f);
+                    let b = pop!(self);
+                    let a = pop!(self);
                     let r = match (op, &a, &b) {
                         (BinOp::Add, Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
                             Some(r) => Value::Int(r),
@@ -480,7 +507,9 @@ impl Vm {
                             Some(r) => Value::Int(r),
                             None => Value::from_bigint(BigInt::from(*x) * y),
                         },
-                        (BinOp::Mod, Value::Int(x), Value::Int(y)) if *y > 0 && *x >= 0 => Value::Int(x % y),
+                        (BinOp::Mod, Value::Int(x), Value::Int(y)) if *y > 0 && *x >= 0 => {
+                            Value::Int(x % y)
+                        }
                         (BinOp::Add, Value::Float(x), Value::Float(y)) => Value::Float(x + y),
                         (BinOp::Sub, Value::Float(x), Value::Float(y)) => Value::Float(x - y),
                         (BinOp::Mul, Value::Float(x), Value::Float(y)) => Value::Float(x * y),
@@ -489,11 +518,11 @@ impl Vm {
                         _ if inplace => self.inplace_op(op, a, b)?,
                         _ => self.binary_op(op, a, b)?,
                     };
-                    frame!(self).stack.push(r);
+                    self.stack.push(r);
                 }
                 Op::Compare(op) => {
-                    let b = pop!(f);
-                    let a = pop!(f);
+                    let b = pop!(self);
+                    let a = pop!(self);
                     let r = match (op, &a, &b) {
                         (CmpOp::Lt, Value::Int(x), Value::Int(y)) => x < y,
                         (CmpOp::LtE, Value::Int(x), Value::Int(y)) => x <= y,
@@ -507,15 +536,15 @@ impl Vm {
                         (CmpOp::NotIn, _, _) => !self.contains(&b, &a)?,
                         _ => {
                             let v = self.rich_compare(&a, &b, op)?;
-                            frame!(self).stack.push(v);
+                            self.stack.push(v);
                             continue;
                         }
                     };
-                    frame!(self).stack.push(Value::Bool(r));
+                    self.stack.push(Value::Bool(r));
                 }
                 Op::BinarySubscr => {
-                    let i = pop!(f);
-                    let c = pop!(f);
+                    let i = pop!(self);
+                    let c = pop!(self);
                     let r = match (&c, &i) {
                         (Value::List(l), Value::Int(idx)) => {
                             let items = l.items.lock();
@@ -528,73 +557,82 @@ impl Vm {
                         }
                         _ => self.getitem(&c, &i)?,
                     };
-                    frame!(self).stack.push(r);
+                    self.stack.push(r);
                 }
                 Op::StoreSubscr => {
-                    let i = pop!(f);
-                    let c = pop!(f);
-                    let v = pop!(f);
+                    let i = pop!(self);
+                    let c = pop!(self);
+                    let v = pop!(self);
                     self.setitem(&c, &i, v)?;
                 }
                 Op::DeleteSubscr => {
-                    let i = pop!(f);
-                    let c = pop!(f);
+                    let i = pop!(self);
+                    let c = pop!(self);
                     self.delitem(&c, &i)?;
                 }
                 Op::BuildSlice(n) => {
-                    let step = if n == 3 { pop!(f) } else { Value::None };
-                    let stop = pop!(f);
-                    let start = pop!(f);
-                    f.stack.push(Value::Slice(Arc::new(SliceObj { start, stop, step })));
+                    let step = if n == 3 { pop!(self) } else { Value::None };
+                    let stop = pop!(self);
+                    let start = pop!(self);
+                    self.stack
+                        .push(Value::Slice(Arc::new(SliceObj { start, stop, step })));
                 }
                 Op::BuildTuple(n) => {
-                    let items: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
-                    f.stack.push(Value::tuple(items));
+                    let items: Vec<Value> =
+                        self.stack.drain(self.stack.len() - n as usize..).collect();
+                    self.stack.push(Value::tuple(items));
                 }
                 Op::BuildList(n) => {
-                    let items: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
-                    f.stack.push(Value::list(items));
+                    let items: Vec<Value> =
+                        self.stack.drain(self.stack.len() - n as usize..).collect();
+                    self.stack.push(Value::list(items));
                 }
                 Op::BuildSet(n) => {
-                    let items: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
+                    let items: Vec<Value> =
+                        self.stack.drain(self.stack.len() - n as usize..).collect();
                     let mut set = new_set_storage();
                     for v in items {
                         set.insert(Key::new(v)?);
                     }
-                    frame!(self).stack.push(Value::Set(Arc::new(SetObj::new(set, false))));
+                    self.stack
+                        .push(Value::Set(Arc::new(SetObj::new(set, false))));
                 }
                 Op::BuildMap(n) => {
-                    let items: Vec<Value> = f.stack.drain(f.stack.len() - 2 * n as usize..).collect();
+                    let items: Vec<Value> = self
+                        .stack
+                        .drain(self.stack.len() - 2 * n as usize..)
+                        .collect();
                     let mut map = new_dict_storage();
                     let mut it = items.into_iter();
                     while let (Some(k), Some(v)) = (it.next(), it.next()) {
                         map.insert(Key::new(k)?, v);
                     }
-                    frame!(self).stack.push(Value::Dict(Arc::new(DictObj::new(map))));
+                    self.stack.push(Value::Dict(Arc::new(DictObj::new(map))));
                 }
                 Op::BuildString(n) => {
-                    let parts: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
+                    let parts: Vec<Value> =
+                        self.stack.drain(self.stack.len() - n as usize..).collect();
                     let mut s = String::new();
                     for p in &parts {
                         if let Value::Str(p) = p {
                             s.push_str(p.as_str());
                         }
                     }
-                    f.stack.push(Value::string(s));
+                    self.stack.push(Value::string(s));
                 }
                 Op::ListAppend(d) => {
-                    let v = pop!(f);
-                    let at = f.stack.len() - d as usize;
-                    match &f.stack[at] {
+                    let v = pop!(self);
+                    let at = self.stack.len() - d as usize;
+                    match &self.stack[at] {
                         Value::List(l) => l.items.lock().push(v),
                         _ => return Err(type_error("internal: ListAppend target is not a list")),
                     }
                 }
                 Op::SetAdd(d) => {
-                    let v = pop!(f);
-                    let at = f.stack.len() - d as usize;
+                    let v = pop!(self);
+                    let at = self.stack.len() - d as usize;
                     let key = Key::new(v)?;
-                    match &frame!(self).stack[at] {
+                    match &self.stack[at] {
                         Value::Set(s) => {
                             s.set.lock().insert(key);
                         }
@@ -602,11 +640,11 @@ impl Vm {
                     }
                 }
                 Op::MapAdd(d) => {
-                    let v = pop!(f);
-                    let k = pop!(f);
-                    let at = f.stack.len() - d as usize;
+                    let v = pop!(self);
+                    let k = pop!(self);
+                    let at = self.stack.len() - d as usize;
                     let key = Key::new(k)?;
-                    match &frame!(self).stack[at] {
+                    match &self.stack[at] {
                         Value::Dict(m) => {
                             m.map.lock().insert(key, v);
                         }
@@ -614,18 +652,18 @@ impl Vm {
                     }
                 }
                 Op::ListExtend(d) => {
-                    let it = pop!(f);
-                    let at = f.stack.len() - d as usize;
-                    let target = f.stack[at].clone();
+                    let it = pop!(self);
+                    let at = self.stack.len() - d as usize;
+                    let target = self.stack[at].clone();
                     let items = self.collect(&it).map_err(|e| star_error(e, &it))?;
                     if let Value::List(l) = target {
                         l.items.lock().extend(items);
                     }
                 }
                 Op::SetUpdate(d) => {
-                    let it = pop!(f);
-                    let at = f.stack.len() - d as usize;
-                    let target = f.stack[at].clone();
+                    let it = pop!(self);
+                    let at = self.stack.len() - d as usize;
+                    let target = self.stack[at].clone();
                     let items = self.collect(&it)?;
                     if let Value::Set(s) = target {
                         let mut keys = Vec::with_capacity(items.len());
@@ -636,9 +674,9 @@ impl Vm {
                     }
                 }
                 Op::DictUpdate(d) | Op::DictMerge(d) => {
-                    let m = pop!(f);
-                    let at = f.stack.len() - d as usize;
-                    let target = f.stack[at].clone();
+                    let m = pop!(self);
+                    let at = self.stack.len() - d as usize;
+                    let target = self.stack[at].clone();
                     let merge = matches!(op, Op::DictMerge(_));
                     let Value::Dict(src) = &m else {
                         return Err(type_error(format!(
@@ -647,28 +685,35 @@ impl Vm {
                         )));
                     };
                     if let Value::Dict(t) = target {
-                        let entries: Vec<(Key, Value)> =
-                            src.map.lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                        let entries: Vec<(Key, Value)> = src
+                            .map
+                            .lock()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
                         let mut tm = t.map.lock();
                         for (k, v) in entries {
                             if merge && tm.contains_key(&k) {
                                 let key = super::format::repr_const(&k.value);
-                                return Err(type_error(format!("got multiple values for keyword argument {}", key)));
+                                return Err(type_error(format!(
+                                    "got multiple values for keyword argument {}",
+                                    key
+                                )));
                             }
                             tm.insert(k, v);
                         }
                     }
                 }
                 Op::ListToTuple => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     let items = match v {
                         Value::List(l) => std::mem::take(&mut *l.items.lock()),
                         _ => Vec::new(),
                     };
-                    f.stack.push(Value::tuple(items));
+                    self.stack.push(Value::tuple(items));
                 }
                 Op::UnpackSequence(n) => {
-                    let seq = pop!(f);
+                    let seq = pop!(self);
                     let items: Vec<Value> = match &seq {
                         Value::Tuple(t) => (**t).clone(),
                         Value::List(l) => l.items.lock().clone(),
@@ -685,12 +730,12 @@ impl Vm {
                             ))
                         });
                     }
-                    frame!(self).stack.extend(items.into_iter().rev());
+                    self.stack.extend(items.into_iter().rev());
                 }
                 Op::UnpackEx(arg) => {
                     let before = (arg & 0xffff) as usize;
                     let after = (arg >> 16) as usize;
-                    let seq = pop!(f);
+                    let seq = pop!(self);
                     let mut items = self.collect(&seq).map_err(|e| unpack_error(e, &seq))?;
                     if items.len() < before + after {
                         return Err(value_error(format!(
@@ -701,18 +746,17 @@ impl Vm {
                     }
                     let tail = items.split_off(items.len() - after);
                     let middle = items.split_off(before);
-                    let f = frame!(self);
-                    f.stack.extend(tail.into_iter().rev());
-                    f.stack.push(Value::list(middle));
-                    f.stack.extend(items.into_iter().rev());
+                    self.stack.extend(tail.into_iter().rev());
+                    self.stack.push(Value::list(middle));
+                    self.stack.extend(items.into_iter().rev());
                 }
                 Op::GetIter => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     let it = self.get_iter(&v)?;
-                    frame!(self).stack.push(it);
+                    self.stack.push(it);
                 }
                 Op::ForIter(target) => {
-                    let it = top!(f);
+                    let it = top!(self);
                     match it {
                         Value::Iter(obj) => {
                             let mut st = obj.state.lock();
@@ -722,27 +766,30 @@ impl Vm {
                                     if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop) {
                                         *next = cur.wrapping_add(*step);
                                         drop(st);
-                                        f.stack.push(Value::Int(cur));
+                                        self.stack.push(Value::Int(cur));
                                     } else {
                                         *st = IterState::Exhausted;
                                         drop(st);
-                                        f.stack.pop();
+                                        self.stack.pop();
                                         f.ip = target as usize;
                                     }
                                     continue;
                                 }
-                                IterState::Seq { seq: Value::List(l), index } => {
+                                IterState::Seq {
+                                    seq: Value::List(l),
+                                    index,
+                                } => {
                                     let item = l.items.lock().get(*index).cloned();
                                     match item {
                                         Some(v) => {
                                             *index += 1;
                                             drop(st);
-                                            f.stack.push(v);
+                                            self.stack.push(v);
                                         }
                                         None => {
                                             *st = IterState::Exhausted;
                                             drop(st);
-                                            f.stack.pop();
+                                            self.stack.pop();
                                             f.ip = target as usize;
                                         }
                                     }
@@ -756,12 +803,11 @@ impl Vm {
                             match self.take_generator_frame(&gen, Value::None)? {
                                 Some(mut gf) => {
                                     gf.kind = FrameKind::GenForIter { exit: target };
-                                    gf.generator = Some(gen);
-                                    self.push_frame(*gf)?;
+                                    self.push_frame(gf)?;
                                 }
                                 None => {
                                     let f = frame!(self);
-                                    f.stack.pop();
+                                    self.stack.pop();
                                     f.ip = target as usize;
                                 }
                             }
@@ -771,10 +817,10 @@ impl Vm {
                     }
                     let it = it.clone();
                     match self.next(&it)? {
-                        Some(v) => frame!(self).stack.push(v),
+                        Some(v) => self.stack.push(v),
                         None => {
                             let f = frame!(self);
-                            f.stack.pop();
+                            self.stack.pop();
                             f.ip = target as usize;
                         }
                     }
@@ -787,7 +833,7 @@ impl Vm {
                     }
                 }
                 Op::PopJumpIfFalse(t) => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     let b = match v {
                         Value::Bool(b) => b,
                         v => self.truthy(&v)?,
@@ -797,7 +843,7 @@ impl Vm {
                     }
                 }
                 Op::PopJumpIfTrue(t) => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     let b = match v {
                         Value::Bool(b) => b,
                         v => self.truthy(&v)?,
@@ -807,28 +853,36 @@ impl Vm {
                     }
                 }
                 Op::JumpIfFalseOrPop(t) => {
-                    let v = top!(f).clone();
+                    let v = top!(self).clone();
                     if !self.truthy(&v)? {
                         frame!(self).ip = t as usize;
                     } else {
-                        frame!(self).stack.pop();
+                        self.stack.pop();
                     }
                 }
                 Op::JumpIfTrueOrPop(t) => {
-                    let v = top!(f).clone();
+                    let v = top!(self).clone();
                     if self.truthy(&v)? {
                         frame!(self).ip = t as usize;
                     } else {
-                        frame!(self).stack.pop();
+                        self.stack.pop();
                     }
                 }
                 Op::SetupFinally(t) => {
-                    let level = f.stack.len() as u32;
-                    f.blocks.push(Block { kind: BlockKind::Try, level, handler: t });
+                    let level = (self.stack.len() - f.base) as u32;
+                    f.blocks.push(Block {
+                        kind: BlockKind::Try,
+                        level,
+                        handler: t,
+                    });
                 }
                 Op::SetupWith(t) => {
-                    let level = f.stack.len() as u32 - 1;
-                    f.blocks.push(Block { kind: BlockKind::Try, level, handler: t });
+                    let level = (self.stack.len() - f.base - 1) as u32;
+                    f.blocks.push(Block {
+                        kind: BlockKind::Try,
+                        level,
+                        handler: t,
+                    });
                 }
                 Op::PopBlock => {
                     f.blocks.pop();
@@ -840,20 +894,22 @@ impl Vm {
                     self.exc_info.pop();
                 }
                 Op::Reraise => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     self.skip_traceback = true;
                     return Err(PyErr::from_value(v)?);
                 }
                 Op::Raise(kind) => return Err(self.raise(kind)?),
                 Op::CheckExcMatch => {
-                    let t = pop!(f);
-                    let e = top!(f).clone();
+                    let t = pop!(self);
+                    let e = top!(self).clone();
                     let r = exception_matches(&e, &t)?;
-                    frame!(self).stack.push(Value::Bool(r));
+                    self.stack.push(Value::Bool(r));
                 }
-                Op::LoadAssertionError => f.stack.push(Value::Class(exc().assertion_error.clone())),
+                Op::LoadAssertionError => {
+                    self.stack.push(Value::Class(exc().assertion_error.clone()))
+                }
                 Op::BeforeWith => {
-                    let ctx = pop!(f);
+                    let ctx = pop!(self);
                     let exit = match self.lookup_special(&ctx, "__exit__")? {
                         Some(e) => e,
                         None => {
@@ -873,22 +929,21 @@ impl Vm {
                         }
                     };
                     let res = self.call(&enter, &[])?;
-                    let f = frame!(self);
-                    f.stack.push(exit);
-                    f.stack.push(res);
+                    self.stack.push(exit);
+                    self.stack.push(res);
                 }
                 Op::WithExceptStart => {
-                    let n = f.stack.len();
-                    let exit = f.stack[n - 2].clone();
-                    let e = f.stack[n - 1].clone();
+                    let n = self.stack.len();
+                    let exit = self.stack[n - 2].clone();
+                    let e = self.stack[n - 1].clone();
                     let typ = Value::Class(super::types::type_of(&e).clone());
                     let r = self.call(&exit, &[typ, e, Value::None])?;
-                    frame!(self).stack.push(r);
+                    self.stack.push(r);
                 }
                 Op::MakeFunction(k) => {
                     let code = f.code.functions[k as usize].clone();
                     let kwdefaults = if code.flags.has_kwdefaults {
-                        match pop!(f) {
+                        match pop!(self) {
                             Value::Dict(d) => d
                                 .map
                                 .lock()
@@ -904,49 +959,52 @@ impl Vm {
                         Vec::new()
                     };
                     let defaults = if code.flags.has_defaults {
-                        match pop!(f) {
+                        match pop!(self) {
                             Value::Tuple(t) => (*t).clone(),
                             _ => Vec::new(),
                         }
                     } else {
                         Vec::new()
                     };
-                    let closure = code.closure_sources.iter().map(|&i| f.cells[i as usize].clone()).collect();
-                    let mut dict = new_attr_map();
-                    dict.insert(Arc::from("__doc__"), code.docstring.as_ref().map(|d| Value::str(d)).unwrap_or(Value::None));
+                    let closure = code
+                        .closure_sources
+                        .iter()
+                        .map(|&i| f.cells[i as usize].clone())
+                        .collect();
                     let func = Function {
-                        globals: f.globals.clone(),
+                        globals: f.func.globals.clone(),
                         code,
                         defaults,
                         kwdefaults,
                         closure,
                         owner: Default::default(),
-                        dict: parking_lot::Mutex::new(dict),
+                        dict: parking_lot::Mutex::new(new_attr_map()),
                     };
-                    f.stack.push(Value::Function(Arc::new(func)));
+                    self.stack.push(Value::Function(Arc::new(func)));
                 }
                 Op::BuildClass(n) => {
-                    let bases: Vec<Value> = f.stack.drain(f.stack.len() - n as usize..).collect();
-                    let name = pop!(f);
-                    let body = pop!(f);
+                    let bases: Vec<Value> =
+                        self.stack.drain(self.stack.len() - n as usize..).collect();
+                    let name = pop!(self);
+                    let body = pop!(self);
                     let class = self.build_class(body, name, bases)?;
-                    frame!(self).stack.push(class);
+                    self.stack.push(class);
                 }
                 Op::ImportName(n) => {
                     let name = f.code.names[n as usize].clone();
                     let m = self.import_module(&name)?;
-                    frame!(self).stack.push(Value::Module(m));
+                    self.stack.push(Value::Module(m));
                 }
                 Op::ImportFrom(n) => {
                     let name = f.code.names[n as usize].clone();
-                    let m = top!(f).clone();
+                    let m = top!(self).clone();
                     let v = self.import_from(&m, &name)?;
-                    frame!(self).stack.push(v);
+                    self.stack.push(v);
                 }
                 Op::ImportStar => {
-                    let m = pop!(f);
+                    let m = pop!(self);
                     if let Value::Module(m) = m {
-                        let globals = f.globals.clone();
+                        let globals = f.func.globals.clone();
                         for (k, v) in m.items() {
                             if !k.starts_with('_') {
                                 globals.set(&k, v);
@@ -955,20 +1013,24 @@ impl Vm {
                     }
                 }
                 Op::FormatValue(flags) => {
-                    let spec = if flags & 4 != 0 { Some(pop!(f)) } else { None };
-                    let v = pop!(f);
+                    let spec = if flags & 4 != 0 {
+                        Some(pop!(self))
+                    } else {
+                        None
+                    };
+                    let v = pop!(self);
                     let s = self.format_value(v, flags & 3, spec)?;
-                    frame!(self).stack.push(s);
+                    self.stack.push(s);
                 }
                 Op::YieldValue => {
-                    let v = pop!(f);
+                    let v = pop!(self);
                     if let Some(exit) = self.suspend_generator(v) {
                         return Ok(exit);
                     }
                 }
                 Op::YieldFrom => {
-                    let sent = pop!(f);
-                    let sub = top!(f).clone();
+                    let sent = pop!(self);
+                    let sub = top!(self).clone();
                     // Re-executed on every resumption until the sub-iterator is exhausted.
                     f.ip -= 1;
                     match &sub {
@@ -977,13 +1039,12 @@ impl Vm {
                             match self.take_generator_frame(&g, sent)? {
                                 Some(mut gf) => {
                                     gf.kind = FrameKind::GenYieldFrom;
-                                    gf.generator = Some(g);
-                                    self.push_frame(*gf)?;
+                                    self.push_frame(gf)?;
                                 }
                                 None => {
                                     let f = frame!(self);
-                                    f.stack.pop();
-                                    f.stack.push(Value::None);
+                                    self.stack.pop();
+                                    self.stack.push(Value::None);
                                     f.ip += 1;
                                 }
                             }
@@ -996,8 +1057,8 @@ impl Vm {
                             }
                             None => {
                                 let f = frame!(self);
-                                f.stack.pop();
-                                f.stack.push(Value::None);
+                                self.stack.pop();
+                                self.stack.push(Value::None);
                                 f.ip += 1;
                             }
                         },
@@ -1007,9 +1068,12 @@ impl Vm {
                     let ns = f.namespace.take().unwrap_or_default();
                     let mut map = new_dict_storage();
                     for (k, v) in ns.into_iter() {
-                        map.insert(Key::new(Value::Str(Arc::new(super::objects::PyStr::new(&k))))?, v);
+                        map.insert(
+                            Key::new(Value::Str(Arc::new(super::objects::PyStr::new(&k))))?,
+                            v,
+                        );
                     }
-                    frame!(self).stack.push(Value::Dict(Arc::new(DictObj::new(map))));
+                    self.stack.push(Value::Dict(Arc::new(DictObj::new(map))));
                 }
             }
         }
@@ -1017,18 +1081,19 @@ impl Vm {
 
     /// `raise`, `raise exc`, `raise exc from cause`.
     fn raise(&mut self, kind: u32) -> PyResult<PyErr> {
-        let f = frame!(self);
         match kind {
             0 => match self.exc_info.last() {
                 Some(e) => {
                     self.skip_traceback = true;
                     Ok(e.clone())
                 }
-                None => Err(super::errors::runtime_error("No active exception to reraise")),
+                None => Err(super::errors::runtime_error(
+                    "No active exception to reraise",
+                )),
             },
             _ => {
-                let cause = if kind == 2 { Some(pop!(f)) } else { None };
-                let v = pop!(f);
+                let cause = if kind == 2 { Some(pop!(self)) } else { None };
+                let v = pop!(self);
                 let err = self.make_exception(v)?;
                 if let Some(c) = cause {
                     let c = match c {
@@ -1069,7 +1134,9 @@ fn exception_matches(e: &Value, t: &Value) -> PyResult<bool> {
     match t {
         Value::Class(c) => {
             if !c.is_exception {
-                return Err(type_error("catching classes that do not inherit from BaseException is not allowed"));
+                return Err(type_error(
+                    "catching classes that do not inherit from BaseException is not allowed",
+                ));
             }
             Ok(class.is_subclass(c))
         }
@@ -1081,13 +1148,18 @@ fn exception_matches(e: &Value, t: &Value) -> PyResult<bool> {
             }
             Ok(false)
         }
-        _ => Err(type_error("catching classes that do not inherit from BaseException is not allowed")),
+        _ => Err(type_error(
+            "catching classes that do not inherit from BaseException is not allowed",
+        )),
     }
 }
 
 #[cold]
 fn unbound_local(name: &str) -> PyErr {
-    unbound_local_error(format!("cannot access local variable '{}' where it is not associated with a value", name))
+    unbound_local_error(format!(
+        "cannot access local variable '{}' where it is not associated with a value",
+        name
+    ))
 }
 
 #[cold]
@@ -1108,14 +1180,20 @@ fn unbound_deref(f: &Frame, i: u32) -> PyErr {
 /// `a, b = 5` reports the non-iterable type as CPython does.
 fn unpack_error(e: PyErr, seq: &Value) -> PyErr {
     if e.is_instance_of(&exc().type_error) && !matches!(seq, Value::Instance(_)) {
-        return type_error(format!("cannot unpack non-iterable {} object", type_name(seq)));
+        return type_error(format!(
+            "cannot unpack non-iterable {} object",
+            type_name(seq)
+        ));
     }
     e
 }
 
 fn star_error(e: PyErr, v: &Value) -> PyErr {
     if e.is_instance_of(&exc().type_error) && !matches!(v, Value::Instance(_)) {
-        return type_error(format!("Value after * must be an iterable, not {}", type_name(v)));
+        return type_error(format!(
+            "Value after * must be an iterable, not {}",
+            type_name(v)
+        ));
     }
     e
 }

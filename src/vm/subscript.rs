@@ -29,10 +29,16 @@ impl SliceIndices {
 fn slice_part(v: &Value) -> PyResult<Option<i64>> {
     match v {
         Value::None => Ok(None),
-        Value::BigInt(b) => Ok(Some(if num_traits::Signed::is_negative(&**b) { i64::MIN / 2 } else { i64::MAX / 2 })),
+        Value::BigInt(b) => Ok(Some(if num_traits::Signed::is_negative(&**b) {
+            i64::MIN / 2
+        } else {
+            i64::MAX / 2
+        })),
         _ => match as_i64(v) {
             Some(i) => Ok(Some(i)),
-            None => Err(type_error("slice indices must be integers or None or have an __index__ method")),
+            None => Err(type_error(
+                "slice indices must be integers or None or have an __index__ method",
+            )),
         },
     }
 }
@@ -64,7 +70,12 @@ pub fn slice_indices(s: &SliceObj, len: usize) -> PyResult<SliceIndices> {
     } else {
         0
     };
-    Ok(SliceIndices { start, stop, step, len: n as usize })
+    Ok(SliceIndices {
+        start,
+        stop,
+        step,
+        len: n as usize,
+    })
 }
 
 /// Normalises a possibly negative index; `None` if out of range.
@@ -101,7 +112,9 @@ impl Vm {
                 if let Value::Slice(s) = i {
                     let items = l.items.lock();
                     let si = slice_indices(s, items.len())?;
-                    return Ok(Value::list(si.indices().map(|j| items[j].clone()).collect()));
+                    return Ok(Value::list(
+                        si.indices().map(|j| items[j].clone()).collect(),
+                    ));
                 }
                 let idx = index_of(c, i)?;
                 let items = l.items.lock();
@@ -115,7 +128,9 @@ impl Vm {
                     return Ok(Value::tuple(si.indices().map(|j| t[j].clone()).collect()));
                 }
                 let idx = index_of(c, i)?;
-                normalize_index(idx, t.len()).map(|j| t[j].clone()).ok_or_else(|| index_error("tuple index out of range"))
+                normalize_index(idx, t.len())
+                    .map(|j| t[j].clone())
+                    .ok_or_else(|| index_error("tuple index out of range"))
             }
             Value::Str(s) => {
                 if let Value::Slice(sl) = i {
@@ -182,7 +197,10 @@ impl Vm {
                 Some(f) => self.call(&f, &[c.clone(), i.clone()]),
                 // `list[int]` in annotations: generic aliases evaluate to the class itself.
                 None if cls.builtin.is_some() => Ok(c.clone()),
-                None => Err(type_error(format!("type '{}' is not subscriptable", cls.name))),
+                None => Err(type_error(format!(
+                    "type '{}' is not subscriptable",
+                    cls.name
+                ))),
             },
             _ => Err(not_subscriptable(c)),
         }
@@ -231,9 +249,15 @@ impl Vm {
             }
             Value::Instance(_) | Value::Native(_) => match self.lookup_special(c, "__setitem__")? {
                 Some(f) => self.call(&f, &[i.clone(), v]).map(|_| ()),
-                None => Err(type_error(format!("'{}' object does not support item assignment", type_name(c)))),
+                None => Err(type_error(format!(
+                    "'{}' object does not support item assignment",
+                    type_name(c)
+                ))),
             },
-            _ => Err(type_error(format!("'{}' object does not support item assignment", type_name(c)))),
+            _ => Err(type_error(format!(
+                "'{}' object does not support item assignment",
+                type_name(c)
+            ))),
         }
     }
 
@@ -275,9 +299,15 @@ impl Vm {
             }
             Value::Instance(_) | Value::Native(_) => match self.lookup_special(c, "__delitem__")? {
                 Some(f) => self.call(&f, &[i.clone()]).map(|_| ()),
-                None => Err(type_error(format!("'{}' object does not support item deletion", type_name(c)))),
+                None => Err(type_error(format!(
+                    "'{}' object does not support item deletion",
+                    type_name(c)
+                ))),
             },
-            _ => Err(type_error(format!("'{}' object does not support item deletion", type_name(c)))),
+            _ => Err(type_error(format!(
+                "'{}' object does not support item deletion",
+                type_name(c)
+            ))),
         }
     }
 }
@@ -313,9 +343,19 @@ impl Vm {
                         }
                     }
                 }
-                None => return Err(type_error(format!("object of type '{}' has no len()", type_name(v)))),
+                None => {
+                    return Err(type_error(format!(
+                        "object of type '{}' has no len()",
+                        type_name(v)
+                    )))
+                }
             },
-            _ => return Err(type_error(format!("object of type '{}' has no len()", type_name(v)))),
+            _ => {
+                return Err(type_error(format!(
+                    "object of type '{}' has no len()",
+                    type_name(v)
+                )))
+            }
         })
     }
 }

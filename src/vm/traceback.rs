@@ -35,12 +35,16 @@ impl Vm {
         if let Some(c) = chained(&cause) {
             if !seen.contains(&(std::sync::Arc::as_ptr(&c.0) as usize)) {
                 self.format_chain(&c, out, seen);
-                out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
+                out.push_str(
+                    "\nThe above exception was the direct cause of the following exception:\n\n",
+                );
             }
         } else if let (Some(c), false) = (chained(&context), suppress) {
             if !seen.contains(&(std::sync::Arc::as_ptr(&c.0) as usize)) {
                 self.format_chain(&c, out, seen);
-                out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+                out.push_str(
+                    "\nDuring handling of the above exception, another exception occurred:\n\n",
+                );
             }
         }
         // Entries are recorded as the exception travels outwards; print outermost first.
@@ -96,7 +100,13 @@ fn format_entries(entries: &[TracebackEntry], out: &mut String) {
             repeats = 0;
             last = Some(key);
         }
-        let _ = writeln!(out, "  File \"{}\", line {}, in {}", e.code.filename(), line, e.code.name);
+        let _ = writeln!(
+            out,
+            "  File \"{}\", line {}, in {}",
+            e.code.filename(),
+            line,
+            e.code.name
+        );
         let text = e.code.source.line_text(line);
         let trimmed = text.trim_start();
         if !trimmed.is_empty() {
@@ -112,7 +122,12 @@ fn format_entries(entries: &[TracebackEntry], out: &mut String) {
 fn flush_repeats(out: &mut String, repeats: usize) {
     if repeats >= RECURSIVE_CUTOFF {
         let n = repeats - (RECURSIVE_CUTOFF - 1);
-        let _ = writeln!(out, "  [Previous line repeated {} more time{}]", n, if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "  [Previous line repeated {} more time{}]",
+            n,
+            if n == 1 { "" } else { "s" }
+        );
     }
 }
 

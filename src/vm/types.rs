@@ -123,7 +123,8 @@ pub fn make_class(
         mro.push(b.clone());
         mro.extend(b.mro.iter().cloned());
     }
-    let is_exception = base.map(|b| b.is_exception).unwrap_or(false) || builtin == Some(BuiltinType::Exception);
+    let is_exception =
+        base.map(|b| b.is_exception).unwrap_or(false) || builtin == Some(BuiltinType::Exception);
     Arc::new(Class {
         name: Arc::from(name),
         qualname: Arc::from(name),

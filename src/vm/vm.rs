@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use super::errors::{recursion_error, PyErr};
-use super::frame::{Frame, FrameKind};
+use super::frame::{Frame, FrameKind, SuspendedFrame};
 use super::interp::Interpreter;
 use super::objects::{Args, Generator};
 use super::value::Value;
@@ -39,8 +39,8 @@ pub struct Vm {
     pub(super) skip_traceback: bool,
     /// Containers whose repr is in progress (for `[...]` on self-reference).
     pub(super) repr_active: Vec<usize>,
-    locals_pool: Vec<Vec<Option<Value>>>,
-    stack_pool: Vec<Vec<Value>>,
+    /// The value stack shared by all frames of this thread (locals, then operands).
+    pub stack: Vec<Value>,
 }
 
 /// How deep Rust-level recursion may go on top of the Python recursion limit.
@@ -56,30 +56,7 @@ impl Vm {
             breaker: Arc::new(AtomicU32::new(0)),
             skip_traceback: false,
             repr_active: Vec::new(),
-            locals_pool: Vec::new(),
-            stack_pool: Vec::new(),
-        }
-    }
-
-    // ---- frame allocation ----
-
-    pub(super) fn take_locals(&mut self, n: usize) -> Vec<Option<Value>> {
-        let mut v = self.locals_pool.pop().unwrap_or_default();
-        v.reserve(n);
-        v
-    }
-
-    pub(super) fn take_stack(&mut self) -> Vec<Value> {
-        self.stack_pool.pop().unwrap_or_else(|| Vec::with_capacity(16))
-    }
-
-    /// Returns a finished frame's buffers to the pools.
-    pub(super) fn recycle(&mut self, mut frame: Frame) {
-        if self.locals_pool.len() < 64 {
-            frame.locals.clear();
-            self.locals_pool.push(std::mem::take(&mut frame.locals));
-            frame.stack.clear();
-            self.stack_pool.push(std::mem::take(&mut frame.stack));
+            stack: Vec::with_capacity(1024),
         }
     }
 
@@ -87,7 +64,7 @@ impl Vm {
     #[inline]
     pub(super) fn push_frame(&mut self, frame: Frame) -> PyResult<()> {
         if self.frames.len() >= self.interp.recursion_limit() {
-            self.recycle(frame);
+            self.stack.truncate(frame.ret_to);
             return Err(recursion_error("maximum recursion depth exceeded"));
         }
         self.frames.push(frame);
@@ -113,7 +90,10 @@ impl Vm {
     /// Runs `frame` to completion in a nested dispatch loop and returns its result.
     pub fn run_frame(&mut self, mut frame: Frame) -> PyResult<Value> {
         frame.kind = FrameKind::Boundary;
-        self.enter_native()?;
+        if let Err(e) = self.enter_native() {
+            self.stack.truncate(frame.ret_to);
+            return Err(e);
+        }
         let r = match self.push_frame(frame) {
             Ok(()) => self.run(),
             Err(e) => Err(e),
@@ -127,20 +107,21 @@ impl Vm {
     }
 
     /// Resumes a generator from Rust, sending `sent` (None for `next()`).
-    /// Returns `Ok(Some(v))` for a yielded value, `Ok(None)` when it returned (and the
-    /// return value through `returned`).
     pub fn resume_generator(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<GenStep> {
-        let mut frame = self.take_generator_frame(gen, sent)?;
-        let Some(mut f) = frame.take() else {
+        let Some(mut f) = self.take_generator_frame(gen, sent)? else {
             return Ok(GenStep::Return(Value::None));
         };
         f.kind = FrameKind::GenBoundary;
-        self.enter_native()?;
-        let r = match self.push_frame(*f) {
+        if let Err(e) = self.enter_native() {
+            self.suspend_untouched(gen, f);
+            return Err(e);
+        }
+        let r = match self.push_frame(f) {
             Ok(()) => self.run(),
             Err(e) => {
-                gen.state.lock().running = false;
-                gen.state.lock().finished = true;
+                let mut st = gen.state.lock();
+                st.running = false;
+                st.finished = true;
                 Err(e)
             }
         };
@@ -151,9 +132,22 @@ impl Vm {
         }
     }
 
-    /// Takes a suspended generator's frame for resumption, pushing the sent value if it has
-    /// started. `Ok(None)` if it already finished.
-    pub(super) fn take_generator_frame(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<Option<Box<Frame>>> {
+    /// Puts a generator frame taken by `take_generator_frame` back without running it.
+    fn suspend_untouched(&mut self, gen: &Arc<Generator>, mut frame: Frame) {
+        let values = self.stack.split_off(frame.base);
+        frame.generator = None;
+        let mut st = gen.state.lock();
+        st.running = false;
+        st.frame = Some(Box::new(SuspendedFrame { frame, values }));
+    }
+
+    /// Takes a suspended generator's frame for resumption: its values go back on the stack
+    /// (plus the sent value if it has started). `Ok(None)` if it already finished.
+    pub(super) fn take_generator_frame(
+        &mut self,
+        gen: &Arc<Generator>,
+        sent: Value,
+    ) -> PyResult<Option<Frame>> {
         let mut st = gen.state.lock();
         if st.running {
             return Err(super::errors::value_error("generator already executing"));
@@ -161,17 +155,26 @@ impl Vm {
         if st.finished {
             return Ok(None);
         }
-        let Some(mut f) = st.frame.take() else {
+        let Some(suspended) = st.frame.take() else {
             return Ok(None);
         };
-        if f.ip > 0 {
-            f.stack.push(sent);
-        } else if !sent.is_none() {
-            st.frame = Some(f);
-            return Err(super::errors::type_error("can't send non-None value to a just-started generator"));
+        if suspended.frame.ip == 0 && !sent.is_none() {
+            st.frame = Some(suspended);
+            return Err(super::errors::type_error(
+                "can't send non-None value to a just-started generator",
+            ));
         }
         st.running = true;
-        Ok(Some(f))
+        drop(st);
+        let SuspendedFrame { mut frame, values } = *suspended;
+        frame.base = self.stack.len();
+        frame.ret_to = frame.base;
+        self.stack.extend(values);
+        if frame.ip > 0 {
+            self.stack.push(sent);
+        }
+        frame.generator = Some(gen.clone());
+        Ok(Some(frame))
     }
 
     /// Calls any callable with positional arguments.
@@ -217,6 +220,7 @@ pub enum CallTarget {
 /// What a thread does when its eval breaker is set. The GIL policies hook in here.
 #[cold]
 pub fn breaker_hook(vm: &mut Vm) -> PyResult<()> {
-    vm.breaker.fetch_and(!breaker::PENDING_SIGNAL, Ordering::Relaxed);
+    vm.breaker
+        .fetch_and(!breaker::PENDING_SIGNAL, Ordering::Relaxed);
     Ok(())
 }

@@ -1,0 +1,160 @@
+//! The `time` module: wall, monotonic and CPU clocks, and `sleep`.
+
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::{arg_f64, arity, native_module};
+use crate::vm::errors::{overflow_error, value_error};
+use crate::vm::objects::{Args, BuiltinFunction, Module};
+use crate::vm::value::Value;
+use crate::vm::vm::Vm;
+use crate::vm::PyResult;
+
+pub(super) fn create(_vm: &mut Vm) -> PyResult<Arc<Module>> {
+    LazyLock::force(&EPOCH);
+    Ok(native_module("time", FUNCTIONS, vec![]))
+}
+
+static FUNCTIONS: &[&BuiltinFunction] = &[
+    &TIME,
+    &TIME_NS,
+    &PERF_COUNTER,
+    &PERF_COUNTER_NS,
+    &MONOTONIC,
+    &MONOTONIC_NS,
+    &PROCESS_TIME,
+    &PROCESS_TIME_NS,
+    &THREAD_TIME,
+    &THREAD_TIME_NS,
+    &SLEEP,
+];
+
+macro_rules! clock {
+    ($static:ident, $name:literal, $f:ident, $body:expr) => {
+        fn $f(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+            arity(&args, concat!("time.", $name), 0, 0)?;
+            Ok($body)
+        }
+        static $static: BuiltinFunction = BuiltinFunction {
+            name: $name,
+            func: $f,
+        };
+    };
+}
+
+/// The origin of the monotonic clocks (any fixed point works: only differences matter).
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+fn since_unix_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+fn monotonic_duration() -> Duration {
+    EPOCH.elapsed()
+}
+
+fn ns(d: Duration) -> Value {
+    Value::from(d.as_nanos().min(i64::MAX as u128) as i64)
+}
+
+clock!(
+    TIME,
+    "time",
+    time,
+    Value::Float(since_unix_epoch().as_secs_f64())
+);
+clock!(TIME_NS, "time_ns", time_ns, ns(since_unix_epoch()));
+clock!(
+    PERF_COUNTER,
+    "perf_counter",
+    perf_counter,
+    Value::Float(monotonic_duration().as_secs_f64())
+);
+clock!(
+    PERF_COUNTER_NS,
+    "perf_counter_ns",
+    perf_counter_ns,
+    ns(monotonic_duration())
+);
+clock!(
+    MONOTONIC,
+    "monotonic",
+    monotonic,
+    Value::Float(monotonic_duration().as_secs_f64())
+);
+clock!(
+    MONOTONIC_NS,
+    "monotonic_ns",
+    monotonic_ns,
+    ns(monotonic_duration())
+);
+clock!(
+    PROCESS_TIME,
+    "process_time",
+    process_time,
+    Value::Float(cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID).as_secs_f64())
+);
+clock!(
+    PROCESS_TIME_NS,
+    "process_time_ns",
+    process_time_ns,
+    ns(cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID))
+);
+clock!(
+    THREAD_TIME,
+    "thread_time",
+    thread_time,
+    Value::Float(cpu_time(libc::CLOCK_THREAD_CPUTIME_ID).as_secs_f64())
+);
+clock!(
+    THREAD_TIME_NS,
+    "thread_time_ns",
+    thread_time_ns,
+    ns(cpu_time(libc::CLOCK_THREAD_CPUTIME_ID))
+);
+
+/// CPU time of the process or the calling thread (`clock_gettime`); zero if unavailable.
+fn cpu_time(clock: libc::clockid_t) -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, exclusively borrowed timespec that outlives the call, and
+    // clock_gettime writes only into it; the clock ids passed are constants libc defines.
+    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
+    if rc != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(
+        ts.tv_sec.max(0) as u64,
+        ts.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
+}
+
+fn sleep(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+    arity(&args, "time.sleep", 1, 1)?;
+    let secs = arg_f64(&args.pos[0])?;
+    if secs.is_nan() {
+        return Err(value_error("Invalid value NaN (not a number)"));
+    }
+    if secs < 0.0 {
+        return Err(value_error("sleep length must be non-negative"));
+    }
+    let d = Duration::try_from_secs_f64(secs)
+        .map_err(|_| overflow_error("sleep length is too large"))?;
+    block_for(vm, d);
+    Ok(Value::None)
+}
+
+/// The one place `time.sleep` blocks. A later change releases the interpreter lock around
+/// this call so other threads run while this one sleeps.
+fn block_for(_vm: &mut Vm, d: Duration) {
+    std::thread::sleep(d);
+}
+
+static SLEEP: BuiltinFunction = BuiltinFunction {
+    name: "sleep",
+    func: sleep,
+};
