@@ -222,7 +222,7 @@ fn globals(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let Some(frame) = vm.frames.last() else {
         return Err(attribute_error("globals(): no current frame"));
     };
-    let items = frame.globals.items();
+    let items = frame.func.globals.items();
     crate::builtins::dict_from_pairs(
         items
             .into_iter()
@@ -250,7 +250,7 @@ fn locals_dict(vm: &mut Vm) -> PyResult<Value> {
         return crate::builtins::dict_from_pairs(pairs);
     }
     if frame.code.flags.is_module {
-        let items = frame.globals.items();
+        let items = frame.func.globals.items();
         return crate::builtins::dict_from_pairs(
             items
                 .into_iter()
@@ -259,9 +259,10 @@ fn locals_dict(vm: &mut Vm) -> PyResult<Value> {
         );
     }
     let mut pairs = Vec::new();
-    for (name, v) in frame.code.varnames.iter().zip(frame.locals.iter()) {
-        if let Some(v) = v {
-            pairs.push((Value::str(name), v.clone()));
+    for (i, name) in frame.code.varnames.iter().enumerate() {
+        match vm.stack.get(frame.base + i) {
+            Some(Value::Null) | None => {}
+            Some(v) => pairs.push((Value::str(name), v.clone())),
         }
     }
     let cell_names = frame.code.cellvars.iter().chain(frame.code.freevars.iter());
