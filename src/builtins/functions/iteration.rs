@@ -34,7 +34,7 @@ fn enumerate(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
     let Some(iterable) = iterable else {
         return Err(type_error(
-            "enumerate() missing required argument 'iterable' (pos 1)",
+            "enumerate() missing required argument 'iterable'",
         ));
     };
     let count = match start {
@@ -261,8 +261,8 @@ fn min_max(vm: &mut Vm, args: Args<'_>, name: &str, op: CmpOp) -> PyResult<Value
     for (k, _) in args.kw {
         if &**k != "key" && &**k != "default" {
             return Err(type_error(format!(
-                "{}() got an unexpected keyword argument '{}'",
-                name, k
+                "'{}' is an invalid keyword argument for {}()",
+                k, name
             )));
         }
     }
@@ -330,12 +330,17 @@ fn sorted(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     for (k, _) in args.kw {
         if &**k != "key" && &**k != "reverse" {
             return Err(type_error(format!(
-                "sort() got an unexpected keyword argument '{}'",
+                "'{}' is an invalid keyword argument for sort()",
                 k
             )));
         }
     }
-    check_count("sorted", args.pos.len(), 1, 1)?;
+    if args.pos.len() != 1 {
+        return Err(type_error(format!(
+            "sorted expected 1 argument, got {}",
+            args.pos.len()
+        )));
+    }
     let mut items = vm.collect(&args.pos[0])?;
     let reverse = match args.kwarg("reverse") {
         Some(v) => reverse_flag(vm, v)?,
