@@ -67,15 +67,16 @@ pub fn is_callable(vm: &mut Vm, v: &Value) -> PyResult<bool> {
     })
 }
 
-fn attr_name<'a>(fname: &str, v: &'a Value) -> PyResult<&'a str> {
+fn attr_name<'a>(_fname: &str, v: &'a Value) -> PyResult<&'a str> {
     match v {
         Value::Str(s) => Ok(s.as_str()),
-        other => Err(type_error(format!(
-            "{}(): attribute name must be string, not '{}'",
-            fname,
-            type_name(other)
-        ))),
+        other => Err(attr_name_error(other)),
     }
+}
+
+#[cold]
+fn attr_name_error(v: &Value) -> crate::vm::errors::PyErr {
+    type_error(format!("attribute name must be string, not '{}'", type_name(v)))
 }
 
 pub static GETATTR: BuiltinFunction = BuiltinFunction {
@@ -87,7 +88,7 @@ fn getattr(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_count("getattr", args.pos.len(), 2, 3)?;
     let name = match &args.pos[1] {
         Value::Str(s) => s.as_str(),
-        _ => return Err(type_error("getattr(): attribute name must be string")),
+        other => return Err(attr_name_error(other)),
     };
     match args.pos.get(2) {
         None => vm.getattr(&args.pos[0], name),
@@ -107,7 +108,7 @@ fn hasattr(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("hasattr", &args, 2, 2)?;
     let name = match &args.pos[1] {
         Value::Str(s) => s.as_str(),
-        _ => return Err(type_error("hasattr(): attribute name must be string")),
+        other => return Err(attr_name_error(other)),
     };
     match vm.getattr(&args.pos[0], name) {
         Ok(_) => Ok(Value::Bool(true)),
@@ -232,13 +233,10 @@ fn locals_dict(vm: &mut Vm) -> PyResult<Value> {
         return crate::builtins::dict_from_pairs(items.into_iter().map(|(k, v)| (Value::str(&k), v)).collect());
     }
     let mut pairs = Vec::new();
-    let locals = vm
-        .stack
-        .get(frame.base..frame.base + frame.code.varnames.len())
-        .unwrap_or(&[]);
-    for (name, v) in frame.code.varnames.iter().zip(locals.iter()) {
-        if !matches!(v, Value::Null) {
-            pairs.push((Value::str(name), v.clone()));
+    for (i, name) in frame.code.varnames.iter().enumerate() {
+        match vm.stack.get(frame.base + i) {
+            Some(Value::Null) | None => {}
+            Some(v) => pairs.push((Value::str(name), v.clone())),
         }
     }
     let cell_names = frame.code.cellvars.iter().chain(frame.code.freevars.iter());

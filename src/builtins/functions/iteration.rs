@@ -31,7 +31,7 @@ fn enumerate(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         )));
     }
     let Some(iterable) = iterable else {
-        return Err(type_error("enumerate() missing required argument 'iterable' (pos 1)"));
+        return Err(type_error("enumerate() missing required argument 'iterable'"));
     };
     let count = match start {
         None => Value::Int(0),
@@ -232,8 +232,8 @@ fn min_max(vm: &mut Vm, args: Args<'_>, name: &str, op: CmpOp) -> PyResult<Value
     for (k, _) in args.kw {
         if &**k != "key" && &**k != "default" {
             return Err(type_error(format!(
-                "{}() got an unexpected keyword argument '{}'",
-                name, k
+                "'{}' is an invalid keyword argument for {}()",
+                k, name
             )));
         }
     }
@@ -295,10 +295,15 @@ pub static SORTED: BuiltinFunction = BuiltinFunction {
 fn sorted(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     for (k, _) in args.kw {
         if &**k != "key" && &**k != "reverse" {
-            return Err(type_error(format!("sort() got an unexpected keyword argument '{}'", k)));
+            return Err(type_error(format!("'{}' is an invalid keyword argument for sort()", k)));
         }
     }
-    check_count("sorted", args.pos.len(), 1, 1)?;
+    if args.pos.len() != 1 {
+        return Err(type_error(format!(
+            "sorted expected 1 argument, got {}",
+            args.pos.len()
+        )));
+    }
     let mut items = vm.collect(&args.pos[0])?;
     let reverse = match args.kwarg("reverse") {
         Some(v) => reverse_flag(vm, v)?,

@@ -168,7 +168,11 @@ fn sort(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if args.pos.len() > 1 {
         return Err(type_error("sort() takes no positional arguments"));
     }
-    crate::builtins::args::only_kwargs("sort", &args, &["key", "reverse"])?;
+    for (k, _) in args.kw {
+        if &**k != "key" && &**k != "reverse" {
+            return Err(type_error(format!("'{}' is an invalid keyword argument for sort()", k)));
+        }
+    }
     let reverse = match args.kwarg("reverse") {
         Some(v) => reverse_flag(vm, v)?,
         None => false,

@@ -796,7 +796,7 @@ pub fn encode_str(s: &str, encoding: &str) -> PyResult<Vec<u8>> {
                         format!(
                             "'{}' codec can't encode character {} in position {}: ordinal not in range({})",
                             name,
-                            crate::vm::format::str_repr(&c.to_string()),
+                            escaped_char(c),
                             i,
                             limit
                         ),
@@ -809,6 +809,18 @@ pub fn encode_str(s: &str, encoding: &str) -> PyResult<Vec<u8>> {
             &exc().lookup_error,
             format!("unknown encoding: {}", encoding),
         )),
+    }
+}
+
+/// A character as codec errors show it: `'\xe9'`, `'\u20ac'`.
+fn escaped_char(c: char) -> String {
+    let u = c as u32;
+    if u < 0x100 {
+        format!("'\\x{:02x}'", u)
+    } else if u < 0x10000 {
+        format!("'\\u{:04x}'", u)
+    } else {
+        format!("'\\U{:08x}'", u)
     }
 }
 
