@@ -40,6 +40,11 @@ impl Vm {
     pub fn getattr_opt(&mut self, obj: &Value, name: &str) -> PyResult<Option<Value>> {
         match obj {
             Value::Instance(inst) => {
+                if !inst.class.attr_flags().has_property {
+                    if let Some(v) = inst.dict.lock().get(name) {
+                        return Ok(Some(v.clone()));
+                    }
+                }
                 let class = inst.class.clone();
                 let class_attr = class.lookup(name);
                 if let Some(Value::Property(p)) = &class_attr {
@@ -316,6 +321,17 @@ impl Vm {
     pub fn setattr(&mut self, obj: &Value, name: &str, v: Value) -> PyResult<()> {
         match obj {
             Value::Instance(inst) => {
+                let flags = inst.class.attr_flags();
+                if !flags.has_property && !flags.has_setattr {
+                    let mut d = inst.dict.lock();
+                    match d.get_mut(name) {
+                        Some(slot) => *slot = v,
+                        None => {
+                            d.insert(Arc::from(name), v);
+                        }
+                    }
+                    return Ok(());
+                }
                 let class = inst.class.clone();
                 match class.lookup(name) {
                     Some(Value::Property(p)) => {
@@ -347,7 +363,7 @@ impl Vm {
                         name, c.name
                     )));
                 }
-                c.dict.write().insert(Arc::from(name), v);
+                c.set_class_attr(name, v);
                 Ok(())
             }
             Value::Module(m) => {
@@ -378,7 +394,7 @@ impl Vm {
                 }
                 inst.dict.lock().shift_remove(name).is_some()
             }
-            Value::Class(c) if c.builtin.is_none() => c.dict.write().shift_remove(name).is_some(),
+            Value::Class(c) if c.builtin.is_none() => c.del_class_attr(name),
             Value::Module(m) => m.delete(name),
             Value::Function(f) => f.dict.lock().shift_remove(name).is_some(),
             _ => false,
@@ -460,6 +476,7 @@ impl Vm {
             base: Some(base),
             dict: parking_lot::RwLock::new(attrs),
             builtin: None,
+            attr_flags: Default::default(),
         });
         // Methods learn their class, for zero-argument super().
         for v in class.dict.read().values() {

@@ -8,7 +8,7 @@ use parking_lot::Mutex;
 use super::dict::{new_dict_storage, Key};
 use super::errors::{type_error, PyErr};
 use super::frame::{Frame, SuspendedFrame};
-use super::objects::{new_attr_map, Args, Cell, Class, DictObj, ExcState, Function, GenState, Generator, Instance};
+use super::objects::{Args, Cell, Class, DictObj, ExcState, Function, GenState, Generator, Instance};
 use super::types::{exc, type_name};
 use super::value::Value;
 use super::vm::{CallTarget, Vm};
@@ -110,19 +110,7 @@ impl Vm {
         }
         // Python classes whose nearest built-in ancestor is not object or an exception
         // are rejected when the class is created, so this is a plain instance.
-        let exc_state = if class.is_exception {
-            Some(Mutex::new(ExcState {
-                args: args.pos.to_vec(),
-                ..Default::default()
-            }))
-        } else {
-            None
-        };
-        let inst = Value::Instance(Arc::new(Instance {
-            class: class.clone(),
-            dict: Mutex::new(new_attr_map()),
-            exc: exc_state,
-        }));
+        let inst = new_instance(class, args.pos);
         match class.lookup("__init__") {
             Some(init) if !is_builtin_noop_init(&init) => {
                 let mut all = Vec::with_capacity(args.pos.len() + 1);
@@ -147,6 +135,21 @@ impl Vm {
         }
         Ok(inst)
     }
+}
+
+/// A new, uninitialised instance of a Python class; exceptions keep their arguments.
+pub fn new_instance(class: &Arc<Class>, args: &[Value]) -> Value {
+    let exc = class.is_exception.then(|| {
+        Mutex::new(ExcState {
+            args: args.to_vec(),
+            ..Default::default()
+        })
+    });
+    Value::Instance(Arc::new(Instance {
+        class: class.clone(),
+        dict: Mutex::new(Default::default()),
+        exc,
+    }))
 }
 
 /// `object.__init__` and `BaseException.__init__` do nothing we need to call.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use parking_lot::{Mutex, MutexGuard};
 
-use super::objects::{new_attr_map, Class, ExcState, Instance};
+use super::objects::{Class, ExcState, Instance};
 use super::types::exc;
 use super::value::Value;
 
@@ -65,7 +65,7 @@ impl std::fmt::Debug for PyErr {
 pub fn new_exception_instance(class: &Arc<Class>, args: Vec<Value>) -> Arc<Instance> {
     Arc::new(Instance {
         class: class.clone(),
-        dict: Mutex::new(new_attr_map()),
+        dict: Mutex::new(Default::default()),
         exc: Some(Mutex::new(ExcState {
             args,
             ..Default::default()

@@ -62,6 +62,8 @@ pub struct Frame {
     pub kind: FrameKind,
     /// The generator this frame belongs to.
     pub generator: Option<Arc<Generator>>,
+    /// For `__init__` run by `Class(...)`: the new instance, which the call returns.
+    pub init_self: Option<Value>,
 }
 
 impl Frame {
@@ -77,6 +79,7 @@ impl Frame {
             namespace: None,
             kind: FrameKind::Normal,
             generator: None,
+            init_self: None,
         }
     }
 

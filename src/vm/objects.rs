@@ -2,6 +2,7 @@
 //! instances, modules, generators and iterators.
 
 use std::any::Any;
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -19,6 +20,59 @@ pub type AttrMap = IndexMap<Arc<str>, Value, rustc_hash::FxBuildHasher>;
 
 pub fn new_attr_map() -> AttrMap {
     AttrMap::with_hasher(rustc_hash::FxBuildHasher)
+}
+
+/// An instance's attributes: a short vector searched linearly, which beats hashing for the
+/// handful of attributes objects usually have. Names usually share the compiler's interned
+/// strings, so most comparisons succeed on the pointer.
+#[derive(Default, Clone)]
+pub struct InstanceDict {
+    entries: Vec<(Arc<str>, Value)>,
+}
+
+impl InstanceDict {
+    #[inline]
+    fn position(&self, name: &str) -> Option<usize> {
+        let p = name.as_ptr();
+        self.entries
+            .iter()
+            .position(|(k, _)| (k.as_ptr() == p && k.len() == name.len()) || **k == *name)
+    }
+    #[inline]
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.position(name).map(|i| &self.entries[i].1)
+    }
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.position(name).map(move |i| &mut self.entries[i].1)
+    }
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.position(name).is_some()
+    }
+    /// Sets `name`; returns the previous value.
+    pub fn insert(&mut self, name: Arc<str>, v: Value) -> Option<Value> {
+        match self.position(&name) {
+            Some(i) => Some(std::mem::replace(&mut self.entries[i].1, v)),
+            None => {
+                self.entries.push((name, v));
+                None
+            }
+        }
+    }
+    pub fn shift_remove(&mut self, name: &str) -> Option<Value> {
+        self.position(name).map(|i| self.entries.remove(i).1)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &Arc<str>> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
 }
 
 /// An immutable Python `str`. Indexing is by code point; ASCII strings index in O(1).
@@ -264,6 +318,28 @@ pub struct Class {
     pub builtin: Option<BuiltinType>,
     /// True for BaseException and every subclass of it.
     pub is_exception: bool,
+    /// Which slow paths attribute access needs for instances of this class, cached and
+    /// revalidated against the global class epoch.
+    pub attr_flags: AttrFlagsCache,
+}
+
+/// Bumped whenever any class dict changes after creation, invalidating every class's cached
+/// [`AttrFlags`] (like CPython's type version tags, but global: class mutation is rare).
+static CLASS_EPOCH: AtomicU64 = AtomicU64::new(1);
+
+/// What `getattr`/`setattr` on an instance must look for beyond the instance dict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttrFlags {
+    /// A property somewhere in the MRO: class lookup must come before the instance dict.
+    pub has_property: bool,
+    /// A Python-level `__setattr__`.
+    pub has_setattr: bool,
+}
+
+#[derive(Default)]
+pub struct AttrFlagsCache {
+    epoch: AtomicU64,
+    bits: AtomicU8,
 }
 
 impl Class {
@@ -278,6 +354,45 @@ impl Class {
             }
         }
         None
+    }
+
+    /// The class's attribute-access flags (cheap after the first call).
+    pub fn attr_flags(&self) -> AttrFlags {
+        let epoch = CLASS_EPOCH.load(Ordering::Acquire);
+        let decode = |b: u8| AttrFlags {
+            has_property: b & 1 != 0,
+            has_setattr: b & 2 != 0,
+        };
+        if self.attr_flags.epoch.load(Ordering::Acquire) == epoch {
+            return decode(self.attr_flags.bits.load(Ordering::Relaxed));
+        }
+        let mut bits = 0u8;
+        for c in std::iter::once(self).chain(self.mro.iter().map(|c| &**c)) {
+            let d = c.dict.read();
+            if d.values().any(|v| matches!(v, Value::Property(_))) {
+                bits |= 1;
+            }
+            if matches!(d.get("__setattr__"), Some(v) if !matches!(v, Value::Builtin(_))) {
+                bits |= 2;
+            }
+        }
+        self.attr_flags.bits.store(bits, Ordering::Relaxed);
+        // Store the epoch read before computing: a concurrent change leaves this stale.
+        self.attr_flags.epoch.store(epoch, Ordering::Release);
+        decode(bits)
+    }
+
+    /// Sets a class attribute after creation (`C.x = v`).
+    pub fn set_class_attr(&self, name: &str, v: Value) {
+        self.dict.write().insert(Arc::from(name), v);
+        CLASS_EPOCH.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Deletes a class attribute; false if it was not there.
+    pub fn del_class_attr(&self, name: &str) -> bool {
+        let removed = self.dict.write().shift_remove(name).is_some();
+        CLASS_EPOCH.fetch_add(1, Ordering::AcqRel);
+        removed
     }
 
     /// True if `self` is `other` or inherits from it.
@@ -310,7 +425,7 @@ pub struct TracebackEntry {
 
 pub struct Instance {
     pub class: Arc<Class>,
-    pub dict: Mutex<AttrMap>,
+    pub dict: Mutex<InstanceDict>,
     /// Present on exception instances.
     pub exc: Option<Mutex<ExcState>>,
 }

@@ -150,6 +150,16 @@ impl Vm {
             st.running = false;
             st.finished = true;
         }
+        if let Some(inst) = frame.init_self {
+            if !value.is_none() {
+                return Err(type_error(format!(
+                    "__init__() should return None, not '{}'",
+                    type_name(&value)
+                )));
+            }
+            self.stack.push(inst);
+            return Ok(None);
+        }
         match frame.kind {
             FrameKind::Normal => {
                 self.stack.push(value);
@@ -210,6 +220,26 @@ impl Vm {
                     Ok(())
                 }
             };
+        }
+        if let Value::Class(class) = &self.stack[callee_at] {
+            if class.builtin.is_none() && kw.is_empty() {
+                if let Some(Value::Function(init)) = class.lookup("__init__") {
+                    // `Class(args)` with a Python __init__: run it in this loop, with the new
+                    // instance in the callable's slot as `self`.
+                    let inst = super::call::new_instance(class, &self.stack[callee_at + 1..]);
+                    self.stack[callee_at] = inst.clone();
+                    let args: SmallVec<[Value; 8]> = self.stack.drain(callee_at..).collect();
+                    match self.frame_for_call(&init, &args, kw)? {
+                        CallTarget::Frame(mut new) => {
+                            new.init_self = Some(inst);
+                            return self.push_frame(new);
+                        }
+                        CallTarget::Value(_) => {
+                            return Err(type_error("__init__() should return None, not 'generator'"));
+                        }
+                    }
+                }
+            }
         }
         // Everything else: move the arguments off the stack and lend them to Rust code.
         let args: SmallVec<[Value; 8]> = self.stack.drain(callee_at + 1..).collect();

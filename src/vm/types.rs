@@ -153,6 +153,7 @@ pub fn make_class(
         dict: RwLock::new(dict),
         builtin,
         is_exception,
+        attr_flags: Default::default(),
     })
 }
 
