@@ -99,10 +99,16 @@ pub fn run(opts: &Options) -> Result<(String, bool), String> {
         let path = dir.join(format!("{}.py", w.name));
         std::fs::write(&path, w.source).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         eprintln!("bench: {} ...", w.name);
-        let g = best_of(opts.repeat, || time_process(Command::new(&exe).arg("run").arg(&path)));
-        let p = python
-            .as_ref()
-            .map(|py| best_of(opts.repeat, || time_process(Command::new(py).arg(&path))));
+        // Interleave the two interpreters so drifts in machine speed hit both alike.
+        let mut g: Option<Result<(Duration, String), String>> = None;
+        let mut p: Option<Result<(Duration, String), String>> = None;
+        for _ in 0..opts.repeat.max(1) {
+            keep_best(&mut g, time_process(Command::new(&exe).arg("run").arg(&path)));
+            if let Some(py) = &python {
+                keep_best(&mut p, time_process(Command::new(py).arg(&path)));
+            }
+        }
+        let g = g.unwrap_or_else(|| Err("no run".into()));
         let outputs_agree = match (&g, &p) {
             (Ok((_, go)), Some(Ok((_, po)))) => Some(go == po),
             _ => None,
@@ -136,15 +142,17 @@ fn find_python() -> Option<String> {
     ok.then(|| "python3".to_string())
 }
 
-fn best_of(n: usize, mut f: impl FnMut() -> Result<(Duration, String), String>) -> Result<(Duration, String), String> {
-    let mut best: Option<(Duration, String)> = None;
-    for _ in 0..n.max(1) {
-        let (d, out) = f()?;
-        if best.as_ref().map(|(b, _)| d < *b).unwrap_or(true) {
-            best = Some((d, out));
-        }
+/// Keeps the faster successful run (an error is kept only if nothing succeeded).
+fn keep_best(best: &mut Option<Result<(Duration, String), String>>, run: Result<(Duration, String), String>) {
+    let replace = match (&*best, &run) {
+        (None, _) => true,
+        (Some(Err(_)), Ok(_)) => true,
+        (Some(Ok((b, _))), Ok((d, _))) => d < b,
+        _ => false,
+    };
+    if replace {
+        *best = Some(run);
     }
-    best.ok_or_else(|| "no run".to_string())
 }
 
 fn time_process(cmd: &mut Command) -> Result<(Duration, String), String> {

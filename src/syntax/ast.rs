@@ -106,6 +106,17 @@ pub enum CmpOp {
     IsNot,
 }
 
+impl CmpOp {
+    /// `==`, `!=`, `<`, `<=`, `>`, `>=` (not membership or identity).
+    #[inline]
+    pub fn is_ordering(self) -> bool {
+        matches!(
+            self,
+            CmpOp::Eq | CmpOp::NotEq | CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE
+        )
+    }
+}
+
 /// One argument at a call site.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {

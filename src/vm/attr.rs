@@ -28,6 +28,60 @@ fn bind(attr: Value, obj: &Value, class: &Arc<Class>) -> Value {
     }
 }
 
+/// `obj.name` when it is a plain attribute in an instance dict (no property can intercept).
+#[inline]
+pub fn instance_attr_fast(obj: &Value, name: &str) -> Option<Value> {
+    match obj {
+        Value::Instance(inst) if !inst.class.attr_flags().has_property => inst.dict.lock().get(name).cloned(),
+        _ => None,
+    }
+}
+
+/// `obj.name = v` into an instance dict when nothing can intercept it; gives `v` back
+/// otherwise.
+#[inline]
+pub fn store_instance_attr_fast(obj: &Value, name: &Arc<str>, v: Value) -> Option<Value> {
+    match obj {
+        Value::Instance(inst) => {
+            let flags = inst.class.attr_flags();
+            if flags.has_property || flags.has_setattr {
+                return Some(v);
+            }
+            let mut d = inst.dict.lock();
+            match d.get_mut(name) {
+                Some(slot) => std::mem::replace(slot, v).discard(),
+                None => {
+                    d.insert(name.clone(), v);
+                }
+            }
+            None
+        }
+        _ => Some(v),
+    }
+}
+
+/// For `LoadMethod`: a function found on the class of an instance or built-in value, when
+/// the instance dict does not shadow it.
+#[inline]
+pub fn method_fast(obj: &Value, name: &str) -> Option<Value> {
+    match obj {
+        Value::Instance(inst) => {
+            if inst.dict.lock().contains_key(name) {
+                return None;
+            }
+            match inst.class.lookup(name) {
+                Some(f @ (Value::Function(_) | Value::Builtin(_))) => Some(f),
+                _ => None,
+            }
+        }
+        Value::Class(_) | Value::Module(_) | Value::Super(_) | Value::Native(_) => None,
+        _ => match type_of(obj).lookup(name) {
+            Some(f @ (Value::Function(_) | Value::Builtin(_))) => Some(f),
+            _ => None,
+        },
+    }
+}
+
 impl Vm {
     pub fn getattr(&mut self, obj: &Value, name: &str) -> PyResult<Value> {
         match self.getattr_opt(obj, name)? {

@@ -61,6 +61,62 @@ fn dunder(op: BinOp) -> (&'static str, &'static str, &'static str) {
     }
 }
 
+/// The common int operations inline; `None` sends the caller to the general path
+/// (overflow into big ints, errors, unusual operators).
+#[inline(always)]
+pub fn int_fast(op: BinOp, x: i64, y: i64) -> Option<Value> {
+    match op {
+        BinOp::Add => x.checked_add(y).map(Value::Int),
+        BinOp::Sub => x.checked_sub(y).map(Value::Int),
+        BinOp::Mul => x.checked_mul(y).map(Value::Int),
+        // For a positive divisor, Euclidean and floor division agree.
+        BinOp::Mod if y > 0 => Some(Value::Int(x.rem_euclid(y))),
+        BinOp::FloorDiv if y > 0 => Some(Value::Int(x.div_euclid(y))),
+        BinOp::BitAnd => Some(Value::Int(x & y)),
+        BinOp::BitOr => Some(Value::Int(x | y)),
+        BinOp::BitXor => Some(Value::Int(x ^ y)),
+        _ => None,
+    }
+}
+
+/// The common float operations inline; `None` for the general path (division by zero…).
+#[inline(always)]
+pub fn float_fast(op: BinOp, x: f64, y: f64) -> Option<Value> {
+    match op {
+        BinOp::Add => Some(Value::Float(x + y)),
+        BinOp::Sub => Some(Value::Float(x - y)),
+        BinOp::Mul => Some(Value::Float(x * y)),
+        BinOp::Div if y != 0.0 => Some(Value::Float(x / y)),
+        _ => None,
+    }
+}
+
+/// `x <op> y` for ints; `op` is one of the six ordering comparisons.
+#[inline(always)]
+pub fn cmp_ints(op: CmpOp, x: i64, y: i64) -> bool {
+    match op {
+        CmpOp::Eq => x == y,
+        CmpOp::NotEq => x != y,
+        CmpOp::Lt => x < y,
+        CmpOp::LtE => x <= y,
+        CmpOp::Gt => x > y,
+        _ => x >= y,
+    }
+}
+
+/// `x <op> y` for floats (NaN compares false except for `!=`).
+#[inline(always)]
+pub fn cmp_floats(op: CmpOp, x: f64, y: f64) -> bool {
+    match op {
+        CmpOp::Eq => x == y,
+        CmpOp::NotEq => x != y,
+        CmpOp::Lt => x < y,
+        CmpOp::LtE => x <= y,
+        CmpOp::Gt => x > y,
+        _ => x >= y,
+    }
+}
+
 /// An int operand as a big integer (bools count as ints).
 pub fn as_bigint(v: &Value) -> Option<BigInt> {
     match v {

@@ -6,8 +6,6 @@
 
 use std::sync::Arc;
 
-use num_bigint::BigInt;
-
 use super::dict::{new_dict_storage, new_set_storage, Key};
 use super::errors::{name_error, type_error, unbound_local_error, value_error, PyErr};
 use super::frame::{Block, BlockKind, Frame, FrameKind, SuspendedFrame};
@@ -18,7 +16,7 @@ use super::value::Value;
 use super::vm::{CallTarget, RunExit, Vm};
 use super::PyResult;
 use crate::compile::bytecode::Op;
-use crate::syntax::ast::{BinOp, CmpOp};
+use crate::syntax::ast::CmpOp;
 use smallvec::SmallVec;
 
 macro_rules! frame {
@@ -270,7 +268,7 @@ impl Vm {
                 }
                 Op::StoreFast(i) => {
                     let v = pop!(self);
-                    self.stack[f.base + i as usize] = v;
+                    std::mem::replace(&mut self.stack[f.base + i as usize], v).discard();
                 }
                 Op::DeleteFast(i) => {
                     let slot = f.base + i as usize;
@@ -359,15 +357,24 @@ impl Vm {
                     }
                 }
                 Op::LoadAttr(n) => {
-                    let name = f.code.names[n as usize].clone();
                     let obj = pop!(self);
+                    // Fast path: a plain instance attribute, found without cloning the name.
+                    if let Some(v) = super::attr::instance_attr_fast(&obj, &f.code.names[n as usize]) {
+                        self.stack.push(v);
+                        continue;
+                    }
+                    let name = f.code.names[n as usize].clone();
                     let v = self.getattr(&obj, &name)?;
                     self.stack.push(v);
                 }
                 Op::StoreAttr(n) => {
-                    let name = f.code.names[n as usize].clone();
                     let obj = pop!(self);
                     let v = pop!(self);
+                    let v = match super::attr::store_instance_attr_fast(&obj, &f.code.names[n as usize], v) {
+                        None => continue,
+                        Some(v) => v,
+                    };
+                    let name = f.code.names[n as usize].clone();
                     self.setattr(&obj, &name, v)?;
                 }
                 Op::DeleteAttr(n) => {
@@ -376,8 +383,13 @@ impl Vm {
                     self.delattr(&obj, &name)?;
                 }
                 Op::LoadMethod(n) => {
-                    let name = f.code.names[n as usize].clone();
                     let obj = pop!(self);
+                    if let Some(func) = super::attr::method_fast(&obj, &f.code.names[n as usize]) {
+                        self.stack.push(func);
+                        self.stack.push(obj);
+                        continue;
+                    }
+                    let name = f.code.names[n as usize].clone();
                     match self.lookup_method(&obj, &name)? {
                         Some(func) => {
                             self.stack.push(func);
@@ -458,7 +470,7 @@ impl Vm {
                     }
                 }
                 Op::PopTop => {
-                    pop!(self);
+                    pop!(self).discard();
                 }
                 Op::DupTop => {
                     let v = top!(self).clone();
@@ -514,52 +526,48 @@ impl Vm {
                 }
                 Op::Binary(bop) | Op::Inplace(bop) => {
                     let inplace = matches!(op, Op::Inplace(_));
-                    let op = bop;
                     let b = pop!(self);
                     let a = pop!(self);
-                    let r = match (op, &a, &b) {
-                        (BinOp::Add, Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
-                            Some(r) => Value::Int(r),
-                            None => Value::from_bigint(BigInt::from(*x) + y),
+                    // Matching by value: in the fast arms nothing is left to drop.
+                    let r = match (a, b) {
+                        (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, x, y) {
+                            Some(r) => r,
+                            None => self.binary_op(bop, Value::Int(x), Value::Int(y))?,
                         },
-                        (BinOp::Sub, Value::Int(x), Value::Int(y)) => match x.checked_sub(*y) {
-                            Some(r) => Value::Int(r),
-                            None => Value::from_bigint(BigInt::from(*x) - y),
+                        (Value::Float(x), Value::Float(y)) => match ops::float_fast(bop, x, y) {
+                            Some(r) => r,
+                            None => self.binary_op(bop, Value::Float(x), Value::Float(y))?,
                         },
-                        (BinOp::Mul, Value::Int(x), Value::Int(y)) => match x.checked_mul(*y) {
-                            Some(r) => Value::Int(r),
-                            None => Value::from_bigint(BigInt::from(*x) * y),
+                        (Value::Float(x), Value::Int(y)) => match ops::float_fast(bop, x, y as f64) {
+                            Some(r) => r,
+                            None => self.binary_op(bop, Value::Float(x), Value::Int(y))?,
                         },
-                        (BinOp::Mod, Value::Int(x), Value::Int(y)) if *y > 0 && *x >= 0 => Value::Int(x % y),
-                        (BinOp::Add, Value::Float(x), Value::Float(y)) => Value::Float(x + y),
-                        (BinOp::Sub, Value::Float(x), Value::Float(y)) => Value::Float(x - y),
-                        (BinOp::Mul, Value::Float(x), Value::Float(y)) => Value::Float(x * y),
-                        (BinOp::Add, Value::Float(x), Value::Int(y)) => Value::Float(x + *y as f64),
-                        (BinOp::Add, Value::Int(x), Value::Float(y)) => Value::Float(*x as f64 + y),
-                        _ if inplace => self.inplace_op(op, a, b)?,
-                        _ => self.binary_op(op, a, b)?,
+                        (Value::Int(x), Value::Float(y)) => match ops::float_fast(bop, x as f64, y) {
+                            Some(r) => r,
+                            None => self.binary_op(bop, Value::Int(x), Value::Float(y))?,
+                        },
+                        (a, b) if inplace => self.inplace_op(bop, a, b)?,
+                        (a, b) => self.binary_op(bop, a, b)?,
                     };
                     self.stack.push(r);
                 }
                 Op::Compare(op) => {
                     let b = pop!(self);
                     let a = pop!(self);
-                    let r = match (op, &a, &b) {
-                        (CmpOp::Lt, Value::Int(x), Value::Int(y)) => x < y,
-                        (CmpOp::LtE, Value::Int(x), Value::Int(y)) => x <= y,
-                        (CmpOp::Gt, Value::Int(x), Value::Int(y)) => x > y,
-                        (CmpOp::GtE, Value::Int(x), Value::Int(y)) => x >= y,
-                        (CmpOp::Eq, Value::Int(x), Value::Int(y)) => x == y,
-                        (CmpOp::NotEq, Value::Int(x), Value::Int(y)) => x != y,
-                        (CmpOp::Is, _, _) => a.is(&b),
-                        (CmpOp::IsNot, _, _) => !a.is(&b),
-                        (CmpOp::In, _, _) => self.contains(&b, &a)?,
-                        (CmpOp::NotIn, _, _) => !self.contains(&b, &a)?,
-                        _ => {
-                            let v = self.rich_compare(&a, &b, op)?;
-                            self.stack.push(v);
-                            continue;
-                        }
+                    let r = match (a, b) {
+                        (Value::Int(x), Value::Int(y)) if op.is_ordering() => ops::cmp_ints(op, x, y),
+                        (Value::Float(x), Value::Float(y)) if op.is_ordering() => ops::cmp_floats(op, x, y),
+                        (a, b) => match op {
+                            CmpOp::Is => a.is(&b),
+                            CmpOp::IsNot => !a.is(&b),
+                            CmpOp::In => self.contains(&b, &a)?,
+                            CmpOp::NotIn => !self.contains(&b, &a)?,
+                            _ => {
+                                let v = self.rich_compare(&a, &b, op)?;
+                                self.stack.push(v);
+                                continue;
+                            }
+                        },
                     };
                     self.stack.push(Value::Bool(r));
                 }

@@ -14,7 +14,6 @@ use super::objects::{
     NativeObj, Property, PyStr, RangeObj, SetObj, SliceObj, SuperObj,
 };
 
-#[derive(Clone)]
 pub enum Value {
     None,
     Bool(bool),
@@ -53,7 +52,78 @@ pub enum Value {
     Null,
 }
 
+impl Clone for Value {
+    /// Immediates are copied inline; only heap values take the out-of-line path that bumps
+    /// a reference count. (The derived clone is a jump table call for every push.)
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::Bool(b) => Value::Bool(*b),
+            Value::None => Value::None,
+            _ => self.clone_heap(),
+        }
+    }
+}
+
 impl Value {
+    #[inline(never)]
+    fn clone_heap(&self) -> Value {
+        use Value::*;
+        match self {
+            None => None,
+            Bool(b) => Bool(*b),
+            Int(i) => Int(*i),
+            Float(f) => Float(*f),
+            BigInt(a) => BigInt(a.clone()),
+            Str(a) => Str(a.clone()),
+            Bytes(a) => Bytes(a.clone()),
+            Tuple(a) => Tuple(a.clone()),
+            List(a) => List(a.clone()),
+            Dict(a) => Dict(a.clone()),
+            Set(a) => Set(a.clone()),
+            Range(a) => Range(a.clone()),
+            Slice(a) => Slice(a.clone()),
+            Function(a) => Function(a.clone()),
+            Builtin(a) => Builtin(a),
+            BoundMethod(a) => BoundMethod(a.clone()),
+            Class(a) => Class(a.clone()),
+            Instance(a) => Instance(a.clone()),
+            Module(a) => Module(a.clone()),
+            Generator(a) => Generator(a.clone()),
+            Iter(a) => Iter(a.clone()),
+            DictView(a) => DictView(a.clone()),
+            Property(a) => Property(a.clone()),
+            StaticMethod(a) => StaticMethod(a.clone()),
+            ClassMethod(a) => ClassMethod(a.clone()),
+            Super(a) => Super(a.clone()),
+            Native(a) => Native(a.clone()),
+            Ellipsis => Ellipsis,
+            NotImplemented => NotImplemented,
+            Null => Null,
+        }
+    }
+
+    /// True for values that own no heap reference (dropping them is a no-op).
+    #[inline(always)]
+    pub fn is_immediate(&self) -> bool {
+        matches!(
+            self,
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::None | Value::Null | Value::Builtin(_)
+        )
+    }
+
+    /// Drops a value, skipping the out-of-line drop glue for immediates (hot paths).
+    #[inline(always)]
+    pub fn discard(self) {
+        if self.is_immediate() {
+            std::mem::forget(self);
+        } else {
+            drop(self);
+        }
+    }
+
     #[inline]
     pub fn str(s: &str) -> Value {
         Value::Str(Arc::new(PyStr::new(s)))
