@@ -38,6 +38,10 @@ pub enum Op {
     LoadAttr(u32),
     /// `[v, obj] -> []`, `obj.names[n] = v`
     StoreAttr(u32),
+    /// `[] -> [locals[l].names[n]]`: `LoadFast` + `LoadAttr` without copying the local.
+    LoadFastAttr(u16, u16),
+    /// `[v] -> []`, `locals[l].names[n] = v`: `LoadFast` + `StoreAttr` fused.
+    StoreFastAttr(u16, u16),
     /// `[obj] -> []`
     DeleteAttr(u32),
     /// `[obj] -> [func, obj]` when `names[n]` is a plain method found on the class, else

@@ -73,6 +73,7 @@ pub fn op_parts(op: &Op) -> (String, Option<u32>) {
             (name, None)
         }
         Op::Compare(_) => (name, None),
+        Op::LoadFastAttr(..) | Op::StoreFastAttr(..) => (name, None),
         _ => (name, arg.and_then(|a| a.parse().ok())),
     }
 }
@@ -97,6 +98,11 @@ fn describe_arg(code: &Code, global_names: &[std::sync::Arc<str>], op: &Op) -> S
         }
         LoadName(i) | StoreName(i) | DeleteName(i) | LoadAttr(i) | StoreAttr(i) | DeleteAttr(i) | LoadMethod(i)
         | ImportName(i) | ImportFrom(i) => name(i),
+        LoadFastAttr(l, n) | StoreFastAttr(l, n) => format!(
+            "{}.{}",
+            code.varnames.get(l as usize).map(|s| s.to_string()).unwrap_or_default(),
+            name(n as u32)
+        ),
         MakeFunction(k) => code
             .functions
             .get(k as usize)

@@ -84,8 +84,15 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Call { func, args } => self.call(func, args)?,
             ExprKind::Attribute { value, attr } => {
-                self.expr(value)?;
                 let i = self.name_index(&attr.name);
+                // `self.x`: read through the local without copying it (a superinstruction).
+                if let Some(local) = self.fusable_local(value) {
+                    if let (Ok(l), Ok(n)) = (u16::try_from(local), u16::try_from(i)) {
+                        self.emit(Op::LoadFastAttr(l, n));
+                        return Ok(());
+                    }
+                }
+                self.expr(value)?;
                 self.emit(Op::LoadAttr(i));
             }
             ExprKind::Subscript { value, index } => {

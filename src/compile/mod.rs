@@ -357,6 +357,16 @@ impl<'a> Compiler<'a> {
         }
     }
 
+    /// The slot of `e` if it is a plain fast local (for the `*FastAttr` superinstructions).
+    fn fusable_local(&mut self, e: &crate::syntax::ast::Expr) -> Option<u32> {
+        match &e.kind {
+            crate::syntax::ast::ExprKind::Name(n) if self.scope().lookup(n) == NameScope::Local => {
+                Some(self.local_index(n))
+            }
+            _ => None,
+        }
+    }
+
     fn in_function(&self) -> bool {
         matches!(self.scope().kind, ScopeKind::Function | ScopeKind::Comprehension)
     }

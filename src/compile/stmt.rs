@@ -299,8 +299,15 @@ impl<'a> Compiler<'a> {
         match &target.kind {
             ExprKind::Name(n) => self.store_name(n),
             ExprKind::Attribute { value, attr } => {
-                self.expr(value)?;
                 let i = self.name_index(&attr.name);
+                if let Some(local) = self.fusable_local(value) {
+                    if let (Ok(l), Ok(n)) = (u16::try_from(local), u16::try_from(i)) {
+                        self.emit(Op::StoreFastAttr(l, n));
+                        self.set_span(saved);
+                        return Ok(());
+                    }
+                }
+                self.expr(value)?;
                 self.emit(Op::StoreAttr(i));
             }
             ExprKind::Subscript { value, index } => {
@@ -365,9 +372,18 @@ impl<'a> Compiler<'a> {
                 self.store_name(n);
             }
             ExprKind::Attribute { value: obj, attr } => {
+                let i = self.name_index(&attr.name);
+                if let Some(local) = self.fusable_local(obj) {
+                    if let (Ok(l), Ok(n)) = (u16::try_from(local), u16::try_from(i)) {
+                        self.emit(Op::LoadFastAttr(l, n));
+                        self.expr(value)?;
+                        self.emit(Op::Inplace(op));
+                        self.emit(Op::StoreFastAttr(l, n));
+                        return Ok(());
+                    }
+                }
                 self.expr(obj)?;
                 self.emit(Op::DupTop);
-                let i = self.name_index(&attr.name);
                 self.emit(Op::LoadAttr(i));
                 self.expr(value)?;
                 self.emit(Op::Inplace(op));

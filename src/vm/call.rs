@@ -7,7 +7,7 @@ use parking_lot::Mutex;
 
 use super::dict::{new_dict_storage, Key};
 use super::errors::{type_error, PyErr};
-use super::frame::{Frame, SuspendedFrame};
+use super::frame::Frame;
 use super::objects::{Args, Cell, Class, DictObj, ExcState, Function, GenState, Generator, Instance};
 use super::types::{exc, type_name};
 use super::value::Value;
@@ -167,7 +167,8 @@ pub fn new_generator(frame: Frame, values: Vec<Value>) -> Value {
     let name = frame.code.name.clone();
     Value::Generator(Arc::new(Generator {
         state: Mutex::new(GenState {
-            frame: Some(Box::new(SuspendedFrame { frame, values })),
+            frame: Some(frame),
+            values,
             running: false,
             finished: false,
         }),

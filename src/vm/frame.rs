@@ -94,9 +94,3 @@ impl Frame {
         self.base + self.code.varnames.len()
     }
 }
-
-/// A suspended generator frame with its part of the value stack (locals, then operands).
-pub struct SuspendedFrame {
-    pub frame: Frame,
-    pub values: Vec<Value>,
-}

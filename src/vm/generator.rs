@@ -29,7 +29,7 @@ impl Vm {
             if st.running {
                 return Err(super::errors::value_error("generator already executing"));
             }
-            let started = st.frame.as_ref().map(|f| f.frame.ip > 0).unwrap_or(false);
+            let started = st.frame.as_ref().map(|f| f.ip > 0).unwrap_or(false);
             if st.finished || !started {
                 // Finished, or never started: it ends without running and re-raises.
                 st.finished = true;

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use parking_lot::{Mutex, RwLock};
 
 use super::dict::{DictStorage, SetStorage};
-use super::frame::SuspendedFrame;
+use super::frame::Frame;
 use super::value::Value;
 use super::vm::Vm;
 use super::PyResult;
@@ -452,7 +452,10 @@ pub struct Generator {
 
 pub struct GenState {
     /// The suspended frame; `None` while running or after it finished.
-    pub frame: Option<Box<SuspendedFrame>>,
+    pub frame: Option<Frame>,
+    /// The suspended frame's part of the value stack (locals, then operands). The vector
+    /// keeps its capacity across resumptions, so yielding allocates nothing.
+    pub values: Vec<Value>,
     pub running: bool,
     pub finished: bool,
 }

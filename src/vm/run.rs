@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::dict::{new_dict_storage, new_set_storage, Key};
 use super::errors::{name_error, type_error, unbound_local_error, value_error, PyErr};
-use super::frame::{Block, BlockKind, Frame, FrameKind, SuspendedFrame};
+use super::frame::{Block, BlockKind, Frame, FrameKind};
 use super::objects::{new_attr_map, Args, DictObj, Function, IterState, SetObj, SliceObj, TracebackEntry};
 use super::ops;
 use super::types::{exc, type_name};
@@ -118,12 +118,13 @@ impl Vm {
             let mut frame = self.frames.pop().expect("generator frame");
             let kind = frame.kind;
             let gen = frame.generator.take().expect("yield outside a generator frame");
-            let values = self.stack.split_off(frame.base);
             frame.kind = FrameKind::Normal;
             {
                 let mut st = gen.state.lock();
                 st.running = false;
-                st.frame = Some(Box::new(SuspendedFrame { frame, values }));
+                st.values.clear();
+                st.values.extend(self.stack.drain(frame.base..));
+                st.frame = Some(frame);
             }
             match kind {
                 FrameKind::GenBoundary => return Some(RunExit::Yield(value)),
@@ -375,6 +376,37 @@ impl Vm {
                         Some(v) => v,
                     };
                     let name = f.code.names[n as usize].clone();
+                    self.setattr(&obj, &name, v)?;
+                }
+                Op::LoadFastAttr(l, n) => {
+                    let slot = f.base + l as usize;
+                    let name = &f.code.names[n as usize];
+                    let fast = match &self.stack[slot] {
+                        Value::Null => return Err(unbound_local(&f.code.varnames[l as usize])),
+                        obj => super::attr::instance_attr_fast(obj, name),
+                    };
+                    if let Some(v) = fast {
+                        self.stack.push(v);
+                        continue;
+                    }
+                    let obj = self.stack[slot].clone();
+                    let name = name.clone();
+                    let v = self.getattr(&obj, &name)?;
+                    self.stack.push(v);
+                }
+                Op::StoreFastAttr(l, n) => {
+                    let slot = f.base + l as usize;
+                    let v = pop!(self);
+                    let name = &f.code.names[n as usize];
+                    let v = match &self.stack[slot] {
+                        Value::Null => return Err(unbound_local(&f.code.varnames[l as usize])),
+                        obj => match super::attr::store_instance_attr_fast(obj, name, v) {
+                            None => continue,
+                            Some(v) => v,
+                        },
+                    };
+                    let obj = self.stack[slot].clone();
+                    let name = name.clone();
                     self.setattr(&obj, &name, v)?;
                 }
                 Op::DeleteAttr(n) => {

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use super::errors::{recursion_error, PyErr};
-use super::frame::{Frame, FrameKind, SuspendedFrame};
+use super::frame::{Frame, FrameKind};
 use super::interp::Interpreter;
 use super::objects::{Args, Generator};
 use super::value::Value;
@@ -134,11 +134,12 @@ impl Vm {
 
     /// Puts a generator frame taken by `take_generator_frame` back without running it.
     fn suspend_untouched(&mut self, gen: &Arc<Generator>, mut frame: Frame) {
-        let values = self.stack.split_off(frame.base);
         frame.generator = None;
         let mut st = gen.state.lock();
+        st.values.clear();
+        st.values.extend(self.stack.drain(frame.base..));
         st.running = false;
-        st.frame = Some(Box::new(SuspendedFrame { frame, values }));
+        st.frame = Some(frame);
     }
 
     /// Takes a suspended generator's frame for resumption: its values go back on the stack
@@ -151,21 +152,20 @@ impl Vm {
         if st.finished {
             return Ok(None);
         }
-        let Some(suspended) = st.frame.take() else {
+        let Some(mut frame) = st.frame.take() else {
             return Ok(None);
         };
-        if suspended.frame.ip == 0 && !sent.is_none() {
-            st.frame = Some(suspended);
+        if frame.ip == 0 && !sent.is_none() {
+            st.frame = Some(frame);
             return Err(super::errors::type_error(
                 "can't send non-None value to a just-started generator",
             ));
         }
         st.running = true;
-        drop(st);
-        let SuspendedFrame { mut frame, values } = *suspended;
         frame.base = self.stack.len();
         frame.ret_to = frame.base;
-        self.stack.extend(values);
+        self.stack.extend(st.values.drain(..));
+        drop(st);
         if frame.ip > 0 {
             self.stack.push(sent);
         }

@@ -203,18 +203,50 @@ fn sum(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         _ => {}
     }
     let it = vm.get_iter(&args.pos[0])?;
-    let mut acc = start;
+    // Ints accumulate in place (a machine word, then one growing big int) instead of
+    // allocating a new int object per addition.
+    enum Acc {
+        Small(i64),
+        Big(num_bigint::BigInt),
+        Other(Value),
+    }
+    let mut acc = match start {
+        Value::Int(i) => Acc::Small(i),
+        other => Acc::Other(other),
+    };
     while let Some(v) = vm.next(&it)? {
-        acc = match (&acc, &v) {
-            (Value::Int(a), Value::Int(b)) => match a.checked_add(*b) {
-                Some(s) => Value::Int(s),
-                None => vm.binary_op(BinOp::Add, acc, v)?,
+        acc = match (acc, v) {
+            (Acc::Small(a), Value::Int(b)) => match a.checked_add(b) {
+                Some(s) => Acc::Small(s),
+                None => Acc::Big(num_bigint::BigInt::from(a) + b),
             },
-            (Value::Float(a), Value::Float(b)) => Value::Float(a + b),
-            _ => vm.binary_op(BinOp::Add, acc, v)?,
+            (Acc::Big(mut a), Value::Int(b)) => {
+                a += b;
+                Acc::Big(a)
+            }
+            (Acc::Big(mut a), Value::BigInt(b)) => {
+                a += &*b;
+                Acc::Big(a)
+            }
+            (Acc::Other(Value::Float(a)), Value::Float(b)) => Acc::Other(Value::Float(a + b)),
+            (acc, v) => {
+                let left = match acc {
+                    Acc::Small(i) => Value::Int(i),
+                    Acc::Big(b) => Value::from_bigint(b),
+                    Acc::Other(o) => o,
+                };
+                match vm.binary_op(BinOp::Add, left, v)? {
+                    Value::Int(i) => Acc::Small(i),
+                    other => Acc::Other(other),
+                }
+            }
         };
     }
-    Ok(acc)
+    Ok(match acc {
+        Acc::Small(i) => Value::Int(i),
+        Acc::Big(b) => Value::from_bigint(b),
+        Acc::Other(o) => o,
+    })
 }
 
 pub static MIN: BuiltinFunction = BuiltinFunction { name: "min", func: min };
