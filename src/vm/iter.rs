@@ -12,8 +12,17 @@ use super::vm::{GenStep, Vm};
 use super::PyResult;
 
 pub fn new_iter(state: IterState) -> Value {
+    let range = match state {
+        IterState::Range { next, stop, step } => Some(super::objects::RangeCursor {
+            next: std::sync::atomic::AtomicI64::new(next),
+            stop,
+            step,
+        }),
+        _ => None,
+    };
     Value::Iter(Arc::new(IterObj {
         state: Mutex::new(state),
+        range,
     }))
 }
 
@@ -116,6 +125,9 @@ impl Vm {
     }
 
     fn next_builtin(&mut self, obj: &Arc<IterObj>) -> PyResult<Option<Value>> {
+        if let Some(r) = &obj.range {
+            return Ok(r.advance().map(Value::Int));
+        }
         let mut st = obj.state.lock();
         let r = match &mut *st {
             IterState::Exhausted => None,

@@ -2,7 +2,7 @@
 //! instances, modules, generators and iterators.
 
 use std::any::Any;
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -463,6 +463,31 @@ pub struct GenState {
 /// Built-in iterator objects.
 pub struct IterObj {
     pub state: Mutex<IterState>,
+    /// Set for range iterators, which step without taking the lock (the hottest loop there
+    /// is). A race between threads sharing one iterator can only repeat or skip numbers,
+    /// as in free-threaded CPython; memory stays safe.
+    pub range: Option<RangeCursor>,
+}
+
+pub struct RangeCursor {
+    pub next: AtomicI64,
+    pub stop: i64,
+    pub step: i64,
+}
+
+impl RangeCursor {
+    /// The next number, or `None` once past the end.
+    #[inline(always)]
+    pub fn advance(&self) -> Option<i64> {
+        let cur = self.next.load(Ordering::Relaxed);
+        if (self.step > 0 && cur < self.stop) || (self.step < 0 && cur > self.stop) {
+            // Saturating, so a finished cursor stays finished.
+            self.next.store(cur.saturating_add(self.step), Ordering::Relaxed);
+            Some(cur)
+        } else {
+            None
+        }
+    }
 }
 
 pub enum IterState {

@@ -185,6 +185,12 @@ impl Vm {
     /// `callee_at` is the stack index of the callable; arguments follow it.
     #[inline]
     fn call_at(&mut self, callee_at: usize, kw: &[(Arc<str>, Value)]) -> PyResult<()> {
+        self.call_at_with(callee_at, kw, 0)
+    }
+
+    /// `call_at`, also removing `below` stack slots under the callable when the call is done.
+    #[inline]
+    fn call_at_with(&mut self, callee_at: usize, kw: &[(Arc<str>, Value)], below: usize) -> PyResult<()> {
         if let Value::Function(func) = &self.stack[callee_at] {
             let code = &func.code;
             let nargs = self.stack.len() - callee_at - 1;
@@ -203,7 +209,7 @@ impl Vm {
                 };
                 self.stack.resize(callee_at + 1 + nvars, Value::Null);
                 let mut frame = Frame::new(func, callee_at + 1);
-                frame.ret_to = callee_at;
+                frame.ret_to = callee_at - below;
                 if !frame.code.cellvars.is_empty() || !frame.func.closure.is_empty() {
                     self.attach_cells(&mut frame);
                 }
@@ -211,7 +217,7 @@ impl Vm {
             }
             let func = func.clone();
             let args: SmallVec<[Value; 8]> = self.stack.drain(callee_at + 1..).collect();
-            self.stack.pop();
+            self.stack.truncate(callee_at - below);
             return match self.frame_for_call(&func, &args, kw)? {
                 CallTarget::Frame(new) => self.push_frame(new),
                 CallTarget::Value(v) => {
@@ -228,6 +234,7 @@ impl Vm {
                     let inst = super::call::new_instance(class, &self.stack[callee_at + 1..]);
                     self.stack[callee_at] = inst.clone();
                     let args: SmallVec<[Value; 8]> = self.stack.drain(callee_at..).collect();
+                    self.stack.truncate(callee_at - below);
                     match self.frame_for_call(&init, &args, kw)? {
                         CallTarget::Frame(mut new) => {
                             new.init_self = Some(inst);
@@ -243,6 +250,7 @@ impl Vm {
         // Everything else: move the arguments off the stack and lend them to Rust code.
         let args: SmallVec<[Value; 8]> = self.stack.drain(callee_at + 1..).collect();
         let callee = self.stack.pop().expect("callee on the stack");
+        self.stack.truncate(callee_at - below);
         let r = self.call_with(&callee, Args::new(&args, kw))?;
         self.stack.push(r);
         Ok(())
@@ -421,6 +429,15 @@ impl Vm {
                         self.stack.push(obj);
                         continue;
                     }
+                    if let Value::Module(m) = &obj {
+                        // `math.sqrt(x)`: a module attribute, called without self.
+                        if let Some(v) = m.get(&f.code.names[n as usize]) {
+                            obj.discard();
+                            self.stack.push(v);
+                            self.stack.push(Value::Null);
+                            continue;
+                        }
+                    }
                     let name = f.code.names[n as usize].clone();
                     match self.lookup_method(&obj, &name)? {
                         Some(func) => {
@@ -444,10 +461,13 @@ impl Vm {
                 Op::CallMethod(n) => {
                     let self_at = self.stack.len() - n as usize - 1;
                     if matches!(self.stack[self_at], Value::Null) {
-                        self.stack.remove(self_at);
+                        // [attr, NULL, args] -> [NULL, attr, args]: call `attr`, and let the
+                        // call's cleanup take the NULL too (no shifting of the arguments).
+                        self.stack.swap(self_at - 1, self_at);
+                        self.call_at_with(self_at, &[], 1)?;
+                    } else {
+                        self.call_at(self_at - 1, &[])?;
                     }
-                    let callee_at = self_at - 1;
-                    self.call_at(callee_at, &[])?;
                     if self.breaker_set() {
                         self.handle_breaker()?;
                     }
@@ -801,22 +821,18 @@ impl Vm {
                     let it = top!(self);
                     match it {
                         Value::Iter(obj) => {
-                            let mut st = obj.state.lock();
-                            match &mut *st {
-                                IterState::Range { next, stop, step } => {
-                                    let cur = *next;
-                                    if (*step > 0 && cur < *stop) || (*step < 0 && cur > *stop) {
-                                        *next = cur.wrapping_add(*step);
-                                        drop(st);
-                                        self.stack.push(Value::Int(cur));
-                                    } else {
-                                        *st = IterState::Exhausted;
-                                        drop(st);
-                                        self.stack.pop();
+                            if let Some(r) = &obj.range {
+                                match r.advance() {
+                                    Some(i) => self.stack.push(Value::Int(i)),
+                                    None => {
+                                        pop!(self).discard();
                                         f.ip = target as usize;
                                     }
-                                    continue;
                                 }
+                                continue;
+                            }
+                            let mut st = obj.state.lock();
+                            match &mut *st {
                                 IterState::Seq {
                                     seq: Value::List(l),
                                     index,

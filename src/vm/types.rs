@@ -328,6 +328,12 @@ pub fn type_of(v: &Value) -> &Arc<Class> {
         Value::Instance(i) => &i.class,
         Value::Module(_) => &t.module,
         Value::Generator(_) => &t.generator,
+        Value::Iter(it) if it.range.is_some() => t
+            .iterators
+            .iter()
+            .find(|(n, _)| *n == "range_iterator")
+            .map(|(_, c)| c)
+            .unwrap_or(&t.iterator),
         Value::Iter(it) => {
             use super::objects::IterState as S;
             let name = match &*it.state.lock() {
