@@ -168,6 +168,11 @@ pub fn exit_code_for(vm: &mut Vm, e: &PyErr) -> i32 {
             }
         };
     }
+    if e.is_instance_of(&exc().broken_pipe_error) && vm.interp.stdout_closed() {
+        // The reader of our output has gone: end quietly, as `python3 x.py | head` would
+        // with SIGPIPE at its default.
+        return 1;
+    }
     let report = vm.format_exception(e);
     eprint!("{report}");
     1

@@ -191,10 +191,7 @@ fn write(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         }
     };
     match which {
-        Stream::Stdout => vm
-            .interp
-            .write_stdout(s.as_str())
-            .map_err(|e| crate::vm::errors::os_error(e.to_string()))?,
+        Stream::Stdout => vm.interp.write_stdout(s.as_str())?,
         Stream::Stderr => {
             // Keep program output ordered with diagnostics, as a terminal shows them.
             vm.interp.flush_stdout();

@@ -41,20 +41,25 @@ impl Interpreter {
         })
     }
 
-    /// Writes program output. A closed pipe (`gilsim run x.py | head -1`) silently drops the
-    /// rest, as CPython does when it exits on EPIPE.
-    pub fn write_stdout(&self, s: &str) -> std::io::Result<()> {
+    /// Writes program output. Once the reader has gone (`gilsim run x.py | head -1`), every
+    /// write raises BrokenPipeError, as in CPython; the driver ends such a run quietly.
+    pub fn write_stdout(&self, s: &str) -> super::PyResult<()> {
         if self.stdout_closed.load(Ordering::Relaxed) {
-            return Ok(());
+            return Err(broken_pipe());
         }
-        let r = self.stdout.lock().write_all(s.as_bytes());
-        if let Err(e) = &r {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
+        match self.stdout.lock().write_all(s.as_bytes()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
                 self.stdout_closed.store(true, Ordering::Relaxed);
-                return Ok(());
+                Err(broken_pipe())
             }
+            Err(e) => Err(super::errors::os_error(e.to_string())),
         }
-        r
+    }
+
+    /// True once standard output's reader has gone.
+    pub fn stdout_closed(&self) -> bool {
+        self.stdout_closed.load(Ordering::Relaxed)
     }
 
     pub fn flush_stdout(&self) {
@@ -78,4 +83,9 @@ pub fn default_stdout() -> Box<dyn Write + Send> {
     } else {
         Box::new(std::io::BufWriter::with_capacity(64 * 1024, out))
     }
+}
+
+#[cold]
+fn broken_pipe() -> super::PyErr {
+    super::PyErr::new(&super::types::exc().broken_pipe_error, "[Errno 32] Broken pipe")
 }

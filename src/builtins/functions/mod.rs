@@ -121,7 +121,7 @@ fn print(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             }
         }
     }
-    vm.interp.write_stdout(&out).map_err(|e| os_error(e.to_string()))?;
+    vm.interp.write_stdout(&out)?;
     if flush {
         vm.interp.flush_stdout();
     }
@@ -189,7 +189,7 @@ fn input(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("input", &args, 0, 1)?;
     if let Some(p) = args.pos.first() {
         let prompt = vm.str(p)?;
-        vm.interp.write_stdout(&prompt).map_err(|e| os_error(e.to_string()))?;
+        vm.interp.write_stdout(&prompt)?;
     }
     vm.interp.flush_stdout();
     let mut line = String::new();
