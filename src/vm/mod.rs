@@ -1,6 +1,8 @@
 //! The virtual machine: values and objects, frames, the dispatch loop, calls, operators,
 //! attributes, iteration, exceptions and tracebacks.
 
+#[macro_use]
+mod macros;
 pub mod attr;
 pub mod call;
 pub mod dict;
@@ -18,7 +20,9 @@ mod run;
 pub mod subscript;
 pub mod suggestions;
 pub mod traceback;
+mod transfer;
 pub mod types;
+mod unwind;
 pub mod value;
 #[allow(clippy::module_inception)]
 pub mod vm;
