@@ -86,11 +86,9 @@ impl<'a> Compiler<'a> {
             ExprKind::Attribute { value, attr } => {
                 let i = self.name_index(&attr.name);
                 // `self.x`: read through the local without copying it (a superinstruction).
-                if let Some(local) = self.fusable_local(value) {
-                    if let (Ok(l), Ok(n)) = (u16::try_from(local), u16::try_from(i)) {
-                        self.emit(Op::LoadFastAttr(l, n));
-                        return Ok(());
-                    }
+                if let Some((l, n)) = self.fused_attr(value, i) {
+                    self.emit(Op::LoadFastAttr(l, n));
+                    return Ok(());
                 }
                 self.expr(value)?;
                 self.emit(Op::LoadAttr(i));

@@ -357,14 +357,17 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// The slot of `e` if it is a plain fast local (for the `*FastAttr` superinstructions).
-    fn fusable_local(&mut self, e: &crate::syntax::ast::Expr) -> Option<u32> {
-        match &e.kind {
-            crate::syntax::ast::ExprKind::Name(n) if self.scope().lookup(n) == NameScope::Local => {
-                Some(self.local_index(n))
-            }
-            _ => None,
+    /// Operands for the `*FastAttr` superinstructions when `obj` is a plain fast local and
+    /// both indexes fit in 16 bits.
+    fn fused_attr(&mut self, obj: &crate::syntax::ast::Expr, name_index: u32) -> Option<(u16, u16)> {
+        let crate::syntax::ast::ExprKind::Name(n) = &obj.kind else {
+            return None;
+        };
+        if self.scope().lookup(n) != NameScope::Local {
+            return None;
         }
+        let local = self.local_index(n);
+        Some((u16::try_from(local).ok()?, u16::try_from(name_index).ok()?))
     }
 
     fn in_function(&self) -> bool {

@@ -300,12 +300,10 @@ impl<'a> Compiler<'a> {
             ExprKind::Name(n) => self.store_name(n),
             ExprKind::Attribute { value, attr } => {
                 let i = self.name_index(&attr.name);
-                if let Some(local) = self.fusable_local(value) {
-                    if let (Ok(l), Ok(n)) = (u16::try_from(local), u16::try_from(i)) {
-                        self.emit(Op::StoreFastAttr(l, n));
-                        self.set_span(saved);
-                        return Ok(());
-                    }
+                if let Some((l, n)) = self.fused_attr(value, i) {
+                    self.emit(Op::StoreFastAttr(l, n));
+                    self.set_span(saved);
+                    return Ok(());
                 }
                 self.expr(value)?;
                 self.emit(Op::StoreAttr(i));
@@ -373,14 +371,12 @@ impl<'a> Compiler<'a> {
             }
             ExprKind::Attribute { value: obj, attr } => {
                 let i = self.name_index(&attr.name);
-                if let Some(local) = self.fusable_local(obj) {
-                    if let (Ok(l), Ok(n)) = (u16::try_from(local), u16::try_from(i)) {
-                        self.emit(Op::LoadFastAttr(l, n));
-                        self.expr(value)?;
-                        self.emit(Op::Inplace(op));
-                        self.emit(Op::StoreFastAttr(l, n));
-                        return Ok(());
-                    }
+                if let Some((l, n)) = self.fused_attr(obj, i) {
+                    self.emit(Op::LoadFastAttr(l, n));
+                    self.expr(value)?;
+                    self.emit(Op::Inplace(op));
+                    self.emit(Op::StoreFastAttr(l, n));
+                    return Ok(());
                 }
                 self.expr(obj)?;
                 self.emit(Op::DupTop);

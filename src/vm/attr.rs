@@ -120,14 +120,7 @@ impl Vm {
                 if let Some(v) = self.special_instance_attr(obj, name) {
                     return Ok(Some(v));
                 }
-                if let Some(hook) = class.lookup("__getattr__") {
-                    return match self.call(&hook, &[obj.clone(), Value::str(name)]) {
-                        Ok(v) => Ok(Some(v)),
-                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => Ok(None),
-                        Err(e) => Err(e),
-                    };
-                }
-                Ok(None)
+                self.getattr_hook(&class, obj, name)
             }
             Value::Class(c) => {
                 if let Some(attr) = c.lookup(name) {
@@ -184,15 +177,21 @@ impl Vm {
                 if let Some(v) = self.special_builtin_attr(obj, name)? {
                     return Ok(Some(v));
                 }
-                if let Some(hook) = class.lookup("__getattr__") {
-                    return match self.call(&hook, &[obj.clone(), Value::str(name)]) {
-                        Ok(v) => Ok(Some(v)),
-                        Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => Ok(None),
-                        Err(e) => Err(e),
-                    };
-                }
-                Ok(None)
+                self.getattr_hook(&class, obj, name)
             }
+        }
+    }
+
+    /// The class's `__getattr__`, consulted when normal lookup fails; an AttributeError from
+    /// it means "no such attribute".
+    fn getattr_hook(&mut self, class: &Class, obj: &Value, name: &str) -> PyResult<Option<Value>> {
+        let Some(hook) = class.lookup("__getattr__") else {
+            return Ok(None);
+        };
+        match self.call(&hook, &[obj.clone(), Value::str(name)]) {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 

@@ -555,12 +555,7 @@ impl Vm {
                 s.push_str(y.as_str());
                 Value::string(s)
             }
-            (BinOp::Add, Value::Str(_), _) if !matches!(b, Value::Instance(_)) => {
-                return Err(type_error(format!(
-                    "can only concatenate str (not \"{}\") to str",
-                    type_name(b)
-                )))
-            }
+            (BinOp::Add, Value::Str(_), _) if !matches!(b, Value::Instance(_)) => return Err(concat_error("str", b)),
             (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) if is_int(n) => {
                 let n = repeat_count(n)?;
                 check_size(s.len(), n)?;
@@ -572,22 +567,14 @@ impl Vm {
                 items.extend(y.items.lock().iter().cloned());
                 Value::list(items)
             }
-            (BinOp::Add, Value::List(_), _) if !matches!(b, Value::Instance(_)) => {
-                return Err(type_error(format!(
-                    "can only concatenate list (not \"{}\") to list",
-                    type_name(b)
-                )))
-            }
+            (BinOp::Add, Value::List(_), _) if !matches!(b, Value::Instance(_)) => return Err(concat_error("list", b)),
             (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
                 let mut items = (**x).clone();
                 items.extend(y.iter().cloned());
                 Value::tuple(items)
             }
             (BinOp::Add, Value::Tuple(_), _) if !matches!(b, Value::Instance(_)) => {
-                return Err(type_error(format!(
-                    "can only concatenate tuple (not \"{}\") to tuple",
-                    type_name(b)
-                )))
+                return Err(concat_error("tuple", b))
             }
             (BinOp::Mul, Value::List(l), n) | (BinOp::Mul, n, Value::List(l)) if is_int(n) => {
                 let n = repeat_count(n)?;
@@ -1037,6 +1024,14 @@ fn check_size(len: usize, n: usize) -> PyResult<()> {
         Some(total) if total <= (1 << 32) => Ok(()),
         _ => Err(super::errors::memory_error("")),
     }
+}
+
+#[cold]
+fn concat_error(kind: &str, b: &Value) -> PyErr {
+    type_error(format!(
+        "can only concatenate {kind} (not \"{}\") to {kind}",
+        type_name(b)
+    ))
 }
 
 #[cold]
