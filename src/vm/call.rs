@@ -46,7 +46,10 @@ impl Vm {
             self.attach_cells(&mut frame);
         }
         if code.flags.is_generator {
+            // A generator owns its value stack from the start (see take_generator_frame).
             let values = self.stack.split_off(base);
+            frame.base = 0;
+            frame.ret_to = 0;
             return Ok(CallTarget::Value(new_generator(frame, values)));
         }
         Ok(CallTarget::Frame(frame))

@@ -37,22 +37,19 @@ impl Vm {
                 return Err(err);
             }
         }
-        let Some(mut f) = self.take_generator_frame(gen, Value::None)? else {
-            return Err(err);
-        };
-        // The exception takes the place of the value `yield` would have received.
-        self.stack.pop();
-        f.kind = FrameKind::GenBoundary;
-        if let Err(e) = self.enter_native() {
-            self.stack.truncate(f.ret_to);
-            gen.state.lock().running = false;
-            return Err(e);
-        }
-        let r = match self.push_frame(f) {
-            Ok(()) => match self.unwind_from_here(err) {
-                Ok(()) => self.run(),
-                Err(e) => Err(e),
-            },
+        self.enter_native()?;
+        let r = match self.take_generator_frame(gen, Value::None) {
+            Ok(Some(mut f)) => {
+                // The exception takes the place of the value `yield` would have received.
+                self.stack.pop();
+                f.kind = FrameKind::GenBoundary;
+                self.frames.push(f);
+                match self.unwind_from_here(err) {
+                    Ok(()) => self.run(),
+                    Err(e) => Err(e),
+                }
+            }
+            Ok(None) => Err(err),
             Err(e) => Err(e),
         };
         self.leave_native();

@@ -636,7 +636,7 @@ impl Vm {
                             match self.take_generator_frame(&gen, Value::None)? {
                                 Some(mut gf) => {
                                     gf.kind = FrameKind::GenForIter { exit: target };
-                                    self.push_frame(gf)?;
+                                    self.frames.push(gf);
                                 }
                                 None => {
                                     let f = frame!(self);
@@ -865,7 +865,7 @@ impl Vm {
                             match self.take_generator_frame(&g, sent)? {
                                 Some(mut gf) => {
                                     gf.kind = FrameKind::GenYieldFrom;
-                                    self.push_frame(gf)?;
+                                    self.frames.push(gf);
                                 }
                                 None => {
                                     let f = frame!(self);

@@ -22,13 +22,8 @@ impl Vm {
             let kind = frame.kind;
             let gen = frame.generator.take().expect("yield outside a generator frame");
             frame.kind = FrameKind::Normal;
-            {
-                let mut st = gen.state.lock();
-                st.running = false;
-                st.values.clear();
-                st.values.extend(self.stack.drain(frame.base..));
-                st.frame = Some(frame);
-            }
+            self.release_generator_stack(&gen, false);
+            gen.state.lock().frame = Some(frame);
             match kind {
                 FrameKind::GenBoundary => return Some(RunExit::Yield(value)),
                 // The delegating frame is now on top, positioned at its YieldFrom with the
@@ -46,11 +41,9 @@ impl Vm {
     #[inline]
     pub(super) fn return_from_frame(&mut self, value: Value) -> PyResult<Option<RunExit>> {
         let frame = self.frames.pop().expect("returning frame");
-        self.stack.truncate(frame.ret_to);
-        if let Some(gen) = &frame.generator {
-            let mut st = gen.state.lock();
-            st.running = false;
-            st.finished = true;
+        match &frame.generator {
+            Some(gen) => self.release_generator_stack(gen, true),
+            None => self.stack.truncate(frame.ret_to),
         }
         if let Some(inst) = frame.init_self {
             if !value.is_none() {

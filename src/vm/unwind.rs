@@ -56,11 +56,9 @@ impl Vm {
             }
             // No handler here: the frame is done.
             let frame = self.frames.pop().expect("frame present");
-            self.stack.truncate(frame.ret_to);
-            if let Some(gen) = &frame.generator {
-                let mut st = gen.state.lock();
-                st.running = false;
-                st.finished = true;
+            match &frame.generator {
+                Some(gen) => self.release_generator_stack(gen, true),
+                None => self.stack.truncate(frame.ret_to),
             }
             match frame.kind {
                 FrameKind::Boundary | FrameKind::GenBoundary => return Err(err),

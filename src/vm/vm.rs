@@ -108,22 +108,15 @@ impl Vm {
 
     /// Resumes a generator from Rust, sending `sent` (None for `next()`).
     pub fn resume_generator(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<GenStep> {
-        let Some(mut f) = self.take_generator_frame(gen, sent)? else {
-            return Ok(GenStep::Return(Value::None));
-        };
-        f.kind = FrameKind::GenBoundary;
-        if let Err(e) = self.enter_native() {
-            self.suspend_untouched(gen, f);
-            return Err(e);
-        }
-        let r = match self.push_frame(f) {
-            Ok(()) => self.run(),
-            Err(e) => {
-                let mut st = gen.state.lock();
-                st.running = false;
-                st.finished = true;
-                Err(e)
+        self.enter_native()?;
+        let r = match self.take_generator_frame(gen, sent) {
+            Ok(Some(mut f)) => {
+                f.kind = FrameKind::GenBoundary;
+                self.frames.push(f);
+                self.run()
             }
+            Ok(None) => Ok(RunExit::Return(Value::None)),
+            Err(e) => Err(e),
         };
         self.leave_native();
         match r? {
@@ -132,18 +125,11 @@ impl Vm {
         }
     }
 
-    /// Puts a generator frame taken by `take_generator_frame` back without running it.
-    fn suspend_untouched(&mut self, gen: &Arc<Generator>, mut frame: Frame) {
-        frame.generator = None;
-        let mut st = gen.state.lock();
-        st.values.clear();
-        st.values.extend(self.stack.drain(frame.base..));
-        st.running = false;
-        st.frame = Some(frame);
-    }
-
-    /// Takes a suspended generator's frame for resumption: its values go back on the stack
-    /// (plus the sent value if it has started). `Ok(None)` if it already finished.
+    /// Takes a suspended generator's frame for resumption. A generator keeps its own value
+    /// stack: it is swapped in here (and swapped out when the frame suspends or ends), so
+    /// resuming moves no values. The sent value is pushed if the generator has started.
+    /// `Ok(None)` if it already finished. The caller must push the frame at once: the
+    /// recursion limit is checked here, before anything changes.
     pub(super) fn take_generator_frame(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<Option<Frame>> {
         let mut st = gen.state.lock();
         if st.running {
@@ -157,20 +143,35 @@ impl Vm {
         };
         if frame.ip == 0 && !sent.is_none() {
             st.frame = Some(frame);
-            return Err(super::errors::type_error(
-                "can't send non-None value to a just-started generator",
-            ));
+            return Err(super::errors::type_error("can't send non-None value to a just-started generator"));
+        }
+        if self.frames.len() >= self.interp.recursion_limit() {
+            st.frame = Some(frame);
+            return Err(recursion_error("maximum recursion depth exceeded"));
         }
         st.running = true;
-        frame.base = self.stack.len();
-        frame.ret_to = frame.base;
-        self.stack.extend(st.values.drain(..));
+        // The caller's stack waits in the generator's state until the frame leaves.
+        std::mem::swap(&mut self.stack, &mut st.values);
         drop(st);
+        frame.base = 0;
+        frame.ret_to = 0;
         if frame.ip > 0 {
             self.stack.push(sent);
         }
         frame.generator = Some(gen.clone());
         Ok(Some(frame))
+    }
+
+    /// A generator frame leaves the thread (suspending or finished): its stack goes back into
+    /// the generator and the caller's stack comes back.
+    pub(super) fn release_generator_stack(&mut self, gen: &Generator, finished: bool) {
+        let mut st = gen.state.lock();
+        std::mem::swap(&mut self.stack, &mut st.values);
+        st.running = false;
+        if finished {
+            st.finished = true;
+            st.values = Vec::new();
+        }
     }
 
     /// Calls any callable with positional arguments.
