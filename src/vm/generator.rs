@@ -38,7 +38,7 @@ impl Vm {
             }
         }
         self.enter_native()?;
-        let r = match self.take_generator_frame(gen, Value::None) {
+        let r = match self.take_generator_frame(gen.clone(), Value::None) {
             Ok(Some(mut f)) => {
                 // The exception takes the place of the value `yield` would have received.
                 self.stack.pop();

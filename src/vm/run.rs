@@ -633,7 +633,7 @@ impl Vm {
                         }
                         Value::Generator(gen) => {
                             let gen = gen.clone();
-                            match self.take_generator_frame(&gen, Value::None)? {
+                            match self.take_generator_frame(gen, Value::None)? {
                                 Some(mut gf) => {
                                     gf.kind = FrameKind::GenForIter { exit: target };
                                     self.frames.push(gf);
@@ -862,7 +862,7 @@ impl Vm {
                     match &sub {
                         Value::Generator(g) => {
                             let g = g.clone();
-                            match self.take_generator_frame(&g, sent)? {
+                            match self.take_generator_frame(g, sent)? {
                                 Some(mut gf) => {
                                     gf.kind = FrameKind::GenYieldFrom;
                                     self.frames.push(gf);

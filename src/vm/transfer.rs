@@ -22,8 +22,7 @@ impl Vm {
             let kind = frame.kind;
             let gen = frame.generator.take().expect("yield outside a generator frame");
             frame.kind = FrameKind::Normal;
-            self.release_generator_stack(&gen, false);
-            gen.state.lock().frame = Some(frame);
+            self.release_generator_stack(&gen, Some(frame));
             match kind {
                 FrameKind::GenBoundary => return Some(RunExit::Yield(value)),
                 // The delegating frame is now on top, positioned at its YieldFrom with the
@@ -42,7 +41,7 @@ impl Vm {
     pub(super) fn return_from_frame(&mut self, value: Value) -> PyResult<Option<RunExit>> {
         let frame = self.frames.pop().expect("returning frame");
         match &frame.generator {
-            Some(gen) => self.release_generator_stack(gen, true),
+            Some(gen) => self.release_generator_stack(gen, None),
             None => self.stack.truncate(frame.ret_to),
         }
         if let Some(inst) = frame.init_self {

@@ -57,7 +57,7 @@ impl Vm {
             // No handler here: the frame is done.
             let frame = self.frames.pop().expect("frame present");
             match &frame.generator {
-                Some(gen) => self.release_generator_stack(gen, true),
+                Some(gen) => self.release_generator_stack(gen, None),
                 None => self.stack.truncate(frame.ret_to),
             }
             match frame.kind {

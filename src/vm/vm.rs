@@ -109,7 +109,7 @@ impl Vm {
     /// Resumes a generator from Rust, sending `sent` (None for `next()`).
     pub fn resume_generator(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<GenStep> {
         self.enter_native()?;
-        let r = match self.take_generator_frame(gen, sent) {
+        let r = match self.take_generator_frame(gen.clone(), sent) {
             Ok(Some(mut f)) => {
                 f.kind = FrameKind::GenBoundary;
                 self.frames.push(f);
@@ -130,7 +130,7 @@ impl Vm {
     /// resuming moves no values. The sent value is pushed if the generator has started.
     /// `Ok(None)` if it already finished. The caller must push the frame at once: the
     /// recursion limit is checked here, before anything changes.
-    pub(super) fn take_generator_frame(&mut self, gen: &Arc<Generator>, sent: Value) -> PyResult<Option<Frame>> {
+    pub(super) fn take_generator_frame(&mut self, gen: Arc<Generator>, sent: Value) -> PyResult<Option<Frame>> {
         let mut st = gen.state.lock();
         if st.running {
             return Err(super::errors::value_error("generator already executing"));
@@ -158,19 +158,23 @@ impl Vm {
         if frame.ip > 0 {
             self.stack.push(sent);
         }
-        frame.generator = Some(gen.clone());
+        frame.generator = Some(gen);
         Ok(Some(frame))
     }
 
-    /// A generator frame leaves the thread (suspending or finished): its stack goes back into
-    /// the generator and the caller's stack comes back.
-    pub(super) fn release_generator_stack(&mut self, gen: &Generator, finished: bool) {
+    /// A generator frame leaves the thread: its stack goes back into the generator (with the
+    /// frame itself when it is suspending, `None` when it finished) and the caller's stack
+    /// comes back. One lock for all of it: this is on every `yield`.
+    pub(super) fn release_generator_stack(&mut self, gen: &Generator, suspended: Option<Frame>) {
         let mut st = gen.state.lock();
         std::mem::swap(&mut self.stack, &mut st.values);
         st.running = false;
-        if finished {
-            st.finished = true;
-            st.values = Vec::new();
+        match suspended {
+            Some(frame) => st.frame = Some(frame),
+            None => {
+                st.finished = true;
+                st.values = Vec::new();
+            }
         }
     }
 
