@@ -58,7 +58,7 @@ impl Vm {
     /// Creates the frame's cells, moves captured parameters into them, and appends the
     /// closure's cells.
     pub(super) fn attach_cells(&mut self, frame: &mut Frame) {
-        let code = frame.code.clone();
+        let code = frame.code().clone();
         let mut cells = Vec::with_capacity(code.cellvars.len() + frame.func.closure.len());
         for _ in 0..code.cellvars.len() {
             cells.push(Cell::new(None));
@@ -167,7 +167,7 @@ pub fn not_callable(v: &Value) -> PyErr {
 
 /// A generator object around a frame that has not started, with its bound locals.
 pub fn new_generator(frame: Frame, values: Vec<Value>) -> Value {
-    let name = frame.code.name.clone();
+    let name = frame.code().name.clone();
     Value::Generator(Arc::new(Generator {
         state: Mutex::new(GenState {
             frame: Some(frame),

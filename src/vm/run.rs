@@ -35,18 +35,18 @@ impl Vm {
     fn dispatch(&mut self) -> PyResult<RunExit> {
         loop {
             let f = frame!(self);
-            let op = f.code.ops[f.ip];
+            let op = f.code().ops[f.ip];
             f.ip += 1;
             match op {
                 Op::Nop => {}
                 Op::LoadConst(k) => {
-                    let v = f.code.consts[k as usize].clone();
+                    let v = f.code().consts[k as usize].clone();
                     self.stack.push(v);
                 }
                 Op::LoadFast(i) => {
                     let v = self.stack[f.base + i as usize].clone();
                     if let Value::Null = v {
-                        return Err(unbound_local(&f.code.varnames[i as usize]));
+                        return Err(unbound_local(&f.code().varnames[i as usize]));
                     }
                     self.stack.push(v);
                 }
@@ -57,7 +57,7 @@ impl Vm {
                 Op::DeleteFast(i) => {
                     let slot = f.base + i as usize;
                     if let Value::Null = std::mem::replace(&mut self.stack[slot], Value::Null) {
-                        return Err(unbound_local(&f.code.varnames[i as usize]));
+                        return Err(unbound_local(&f.code().varnames[i as usize]));
                     }
                 }
                 Op::LoadDeref(i) => {
@@ -104,7 +104,7 @@ impl Vm {
                     }
                 }
                 Op::LoadName(n) => {
-                    let name = f.code.names[n as usize].clone();
+                    let name = f.code().names[n as usize].clone();
                     let local = f.namespace.as_ref().and_then(|ns| ns.get(&name).cloned());
                     let v = match local {
                         Some(v) => v,
@@ -122,7 +122,7 @@ impl Vm {
                 }
                 Op::StoreName(n) => {
                     let v = pop!(self);
-                    let name = f.code.names[n as usize].clone();
+                    let name = f.code().names[n as usize].clone();
                     match &mut f.namespace {
                         Some(ns) => {
                             ns.insert(name, v);
@@ -131,7 +131,7 @@ impl Vm {
                     }
                 }
                 Op::DeleteName(n) => {
-                    let name = f.code.names[n as usize].clone();
+                    let name = f.code().names[n as usize].clone();
                     let removed = match &mut f.namespace {
                         Some(ns) => ns.shift_remove(&name).is_some(),
                         None => f.func.globals.delete(&name),
@@ -143,29 +143,29 @@ impl Vm {
                 Op::LoadAttr(n) => {
                     let obj = pop!(self);
                     // Fast path: a plain instance attribute, found without cloning the name.
-                    if let Some(v) = super::attr::instance_attr_fast(&obj, &f.code.names[n as usize]) {
+                    if let Some(v) = super::attr::instance_attr_fast(&obj, &f.code().names[n as usize]) {
                         self.stack.push(v);
                         continue;
                     }
-                    let name = f.code.names[n as usize].clone();
+                    let name = f.code().names[n as usize].clone();
                     let v = self.getattr(&obj, &name)?;
                     self.stack.push(v);
                 }
                 Op::StoreAttr(n) => {
                     let obj = pop!(self);
                     let v = pop!(self);
-                    let v = match super::attr::store_instance_attr_fast(&obj, &f.code.names[n as usize], v) {
+                    let v = match super::attr::store_instance_attr_fast(&obj, &f.code().names[n as usize], v) {
                         None => continue,
                         Some(v) => v,
                     };
-                    let name = f.code.names[n as usize].clone();
+                    let name = f.code().names[n as usize].clone();
                     self.setattr(&obj, &name, v)?;
                 }
                 Op::LoadFastAttr(l, n) => {
                     let slot = f.base + l as usize;
-                    let name = &f.code.names[n as usize];
+                    let name = &f.code().names[n as usize];
                     let fast = match &self.stack[slot] {
-                        Value::Null => return Err(unbound_local(&f.code.varnames[l as usize])),
+                        Value::Null => return Err(unbound_local(&f.code().varnames[l as usize])),
                         obj => super::attr::instance_attr_fast(obj, name),
                     };
                     if let Some(v) = fast {
@@ -180,9 +180,9 @@ impl Vm {
                 Op::StoreFastAttr(l, n) => {
                     let slot = f.base + l as usize;
                     let v = pop!(self);
-                    let name = &f.code.names[n as usize];
+                    let name = &f.code().names[n as usize];
                     let v = match &self.stack[slot] {
-                        Value::Null => return Err(unbound_local(&f.code.varnames[l as usize])),
+                        Value::Null => return Err(unbound_local(&f.code().varnames[l as usize])),
                         obj => match super::attr::store_instance_attr_fast(obj, name, v) {
                             None => continue,
                             Some(v) => v,
@@ -193,27 +193,27 @@ impl Vm {
                     self.setattr(&obj, &name, v)?;
                 }
                 Op::DeleteAttr(n) => {
-                    let name = f.code.names[n as usize].clone();
+                    let name = f.code().names[n as usize].clone();
                     let obj = pop!(self);
                     self.delattr(&obj, &name)?;
                 }
                 Op::LoadMethod(n) => {
                     let obj = pop!(self);
-                    if let Some(func) = super::attr::method_fast(&obj, &f.code.names[n as usize]) {
+                    if let Some(func) = super::attr::method_fast(&obj, &f.code().names[n as usize]) {
                         self.stack.push(func);
                         self.stack.push(obj);
                         continue;
                     }
                     if let Value::Module(m) = &obj {
                         // `math.sqrt(x)`: a module attribute, called without self.
-                        if let Some(v) = m.get(&f.code.names[n as usize]) {
+                        if let Some(v) = m.get(&f.code().names[n as usize]) {
                             obj.discard();
                             self.stack.push(v);
                             self.stack.push(Value::Null);
                             continue;
                         }
                     }
-                    let name = f.code.names[n as usize].clone();
+                    let name = f.code().names[n as usize].clone();
                     match self.lookup_method(&obj, &name)? {
                         Some(func) => {
                             self.stack.push(func);
@@ -772,7 +772,7 @@ impl Vm {
                     self.stack.push(r);
                 }
                 Op::MakeFunction(k) => {
-                    let code = f.code.functions[k as usize].clone();
+                    let code = f.code().functions[k as usize].clone();
                     let kwdefaults = if code.flags.has_kwdefaults {
                         match pop!(self) {
                             Value::Dict(d) => d
@@ -821,12 +821,12 @@ impl Vm {
                     self.stack.push(class);
                 }
                 Op::ImportName(n) => {
-                    let name = f.code.names[n as usize].clone();
+                    let name = f.code().names[n as usize].clone();
                     let m = self.import_module(&name)?;
                     self.stack.push(Value::Module(m));
                 }
                 Op::ImportFrom(n) => {
-                    let name = f.code.names[n as usize].clone();
+                    let name = f.code().names[n as usize].clone();
                     let m = top!(self).clone();
                     let v = self.import_from(&m, &name)?;
                     self.stack.push(v);

@@ -105,7 +105,7 @@ impl Vm {
                 self.stack.resize(callee_at + 1 + nvars, Value::Null);
                 let mut frame = Frame::new(func, callee_at + 1);
                 frame.ret_to = callee_at - below;
-                if !frame.code.cellvars.is_empty() || !frame.func.closure.is_empty() {
+                if !frame.code().cellvars.is_empty() || !frame.func.closure.is_empty() {
                     self.attach_cells(&mut frame);
                 }
                 return self.push_frame(frame);

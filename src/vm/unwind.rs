@@ -23,7 +23,7 @@ impl Vm {
             if add_tb {
                 let mut st = err.state();
                 st.traceback.push(TracebackEntry {
-                    code: frame.code.clone(),
+                    code: frame.code().clone(),
                     ip: frame.ip.saturating_sub(1),
                 });
                 if st.traceback.len() == 1 && st.context.is_none() {
@@ -119,13 +119,19 @@ impl Vm {
         let err = name_error(format!("name '{}' is not defined", name));
         let mut candidates: Vec<String> = Vec::new();
         if let Some(f) = self.frames.last() {
-            let locals = self.stack.get(f.base..f.base + f.code.varnames.len()).unwrap_or(&[]);
-            for (n, v) in f.code.varnames.iter().zip(locals) {
+            let locals = self.stack.get(f.base..f.base + f.code().varnames.len()).unwrap_or(&[]);
+            for (n, v) in f.code().varnames.iter().zip(locals) {
                 if !matches!(v, Value::Null) {
                     candidates.push(n.to_string());
                 }
             }
-            candidates.extend(f.code.cellvars.iter().chain(&f.code.freevars).map(|n| n.to_string()));
+            candidates.extend(
+                f.code()
+                    .cellvars
+                    .iter()
+                    .chain(&f.code().freevars)
+                    .map(|n| n.to_string()),
+            );
             candidates.extend(f.func.globals.items().into_iter().map(|(k, _)| k.to_string()));
         }
         candidates.extend(crate::builtins::builtin_names().into_iter().map(|n| n.to_string()));
@@ -170,11 +176,11 @@ pub(super) fn unbound_local(name: &str) -> PyErr {
 
 #[cold]
 pub(super) fn unbound_deref(f: &Frame, i: u32) -> PyErr {
-    let ncell = f.code.cellvars.len();
+    let ncell = f.code().cellvars.len();
     let name = if (i as usize) < ncell {
-        f.code.cellvars[i as usize].clone()
+        f.code().cellvars[i as usize].clone()
     } else {
-        f.code.freevars[i as usize - ncell].clone()
+        f.code().freevars[i as usize - ncell].clone()
     };
     if (i as usize) < ncell {
         unbound_local(&name)

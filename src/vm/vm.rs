@@ -143,7 +143,9 @@ impl Vm {
         };
         if frame.ip == 0 && !sent.is_none() {
             st.frame = Some(frame);
-            return Err(super::errors::type_error("can't send non-None value to a just-started generator"));
+            return Err(super::errors::type_error(
+                "can't send non-None value to a just-started generator",
+            ));
         }
         if self.frames.len() >= self.interp.recursion_limit() {
             st.frame = Some(frame);

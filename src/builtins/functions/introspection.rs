@@ -228,18 +228,18 @@ fn locals_dict(vm: &mut Vm) -> PyResult<Value> {
         let pairs = ns.iter().map(|(k, v)| (Value::str(k), v.clone())).collect();
         return crate::builtins::dict_from_pairs(pairs);
     }
-    if frame.code.flags.is_module {
+    if frame.code().flags.is_module {
         let items = frame.func.globals.items();
         return crate::builtins::dict_from_pairs(items.into_iter().map(|(k, v)| (Value::str(&k), v)).collect());
     }
     let mut pairs = Vec::new();
-    for (i, name) in frame.code.varnames.iter().enumerate() {
+    for (i, name) in frame.code().varnames.iter().enumerate() {
         match vm.stack.get(frame.base + i) {
             Some(Value::Null) | None => {}
             Some(v) => pairs.push((Value::str(name), v.clone())),
         }
     }
-    let cell_names = frame.code.cellvars.iter().chain(frame.code.freevars.iter());
+    let cell_names = frame.code().cellvars.iter().chain(frame.code().freevars.iter());
     for (name, cell) in cell_names.zip(frame.cells.iter()) {
         if let Some(v) = cell.value.lock().clone() {
             pairs.push((Value::str(name), v));
