@@ -288,10 +288,14 @@ fn join(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
+            crate::builtins::limits::add_sizes(out.len(), sep.len())?;
             out.extend_from_slice(sep);
         }
         match item {
-            Value::Bytes(b) => out.extend_from_slice(b),
+            Value::Bytes(b) => {
+                crate::builtins::limits::add_sizes(out.len(), b.len())?;
+                out.extend_from_slice(b)
+            }
             other => {
                 return Err(type_error(format!(
                     "sequence item {}: expected a bytes-like object, {} found",
