@@ -40,3 +40,17 @@ pub fn c_int(v: &Value) -> PyResult<i32> {
         v => i32::try_from(super::args::index_i64(v)?).map_err(|_| too_large()),
     }
 }
+
+/// The largest int result, in bits, a built-in will compute (`math.factorial`, `math.perm`…):
+/// the same 64 Mbit the VM allows for `**` (`vm::ops`), beyond which the computation would
+/// run for minutes and then exhaust memory.
+pub const MAX_INT_BITS: u64 = 64 * 1024 * 1024;
+
+/// Refuses an int result estimated at `bits` bits.
+pub fn check_int_bits(bits: f64) -> PyResult<()> {
+    if bits <= MAX_INT_BITS as f64 {
+        Ok(())
+    } else {
+        Err(memory_error(""))
+    }
+}

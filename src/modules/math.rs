@@ -8,6 +8,7 @@ use num_integer::Integer;
 use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
 
 use super::{arg_f64, arity, native_module};
+use crate::builtins::limits::check_int_bits;
 use crate::syntax::ast::BinOp;
 use crate::vm::errors::{overflow_error, type_error, value_error, zero_division_error, PyErr};
 use crate::vm::objects::{Args, BuiltinFunction, Module};
@@ -183,7 +184,13 @@ fn factorial_of(n: &BigInt) -> PyResult<BigInt> {
     }
     let n = n
         .to_u64()
+        .filter(|n| *n <= i64::MAX as u64)
         .ok_or_else(|| overflow_error("factorial() argument should not exceed 9223372036854775807"))?;
+    // log2(n!) by Stirling's formula; the result is refused before any work is done.
+    if n > 2 {
+        let nf = n as f64;
+        check_int_bits(nf * (nf / std::f64::consts::E).log2() + 0.5 * (std::f64::consts::TAU * nf).log2())?;
+    }
     Ok(product_range(1, n))
 }
 
@@ -611,14 +618,25 @@ fn non_negative(v: &Value, what: &str) -> PyResult<BigInt> {
 fn falling(n: &BigInt, k: &BigInt) -> PyResult<BigInt> {
     let k = k
         .to_u64()
+        .filter(|k| *k <= i64::MAX as u64)
         .ok_or_else(|| overflow_error("min(n - k, k) must not exceed 9223372036854775807"))?;
-    let mut acc = BigInt::one();
-    let mut f = n.clone();
-    for _ in 0..k {
-        acc *= &f;
-        f -= 1;
+    // At most k factors of n's size: refuse absurd products before computing them.
+    check_int_bits(k as f64 * n.bits() as f64)?;
+    Ok(falling_range(n, 0, k))
+}
+
+/// The product of `n - i` for `i` in `lo..hi`, split in halves like `product_range` so the
+/// cost is not quadratic in the number of factors.
+fn falling_range(n: &BigInt, lo: u64, hi: u64) -> BigInt {
+    if hi - lo <= 16 {
+        let mut acc = BigInt::one();
+        for i in lo..hi {
+            acc *= n - i;
+        }
+        return acc;
     }
-    Ok(acc)
+    let mid = lo + (hi - lo) / 2;
+    falling_range(n, lo, mid) * falling_range(n, mid, hi)
 }
 
 fn comb(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
