@@ -285,17 +285,20 @@ fn join(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let sep = this(&args, "join")?;
     let rest = method_args("bytes.join", &args, 1, 1)?;
     let items = vm.collect(&rest[0])?;
-    let mut out = Vec::new();
+    // Measured before building: the items may share one huge object many times over.
+    let mut size = 0usize;
+    for (i, item) in items.iter().enumerate() {
+        if let Value::Bytes(b) = item {
+            size = crate::builtins::limits::add_sizes(size, b.len() + if i > 0 { sep.len() } else { 0 })?;
+        }
+    }
+    let mut out = Vec::with_capacity(size);
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            crate::builtins::limits::add_sizes(out.len(), sep.len())?;
             out.extend_from_slice(sep);
         }
         match item {
-            Value::Bytes(b) => {
-                crate::builtins::limits::add_sizes(out.len(), b.len())?;
-                out.extend_from_slice(b)
-            }
+            Value::Bytes(b) => out.extend_from_slice(b),
             other => {
                 return Err(type_error(format!(
                     "sequence item {}: expected a bytes-like object, {} found",

@@ -261,14 +261,17 @@ fn join(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             Err(e) => return Err(e),
         },
     };
-    let mut out = String::new();
+    // Measured before building: the items may share one huge string many times over.
+    let mut size = 0usize;
+    for (i, item) in items.iter().enumerate() {
+        if let Value::Str(x) = item {
+            size = add_sizes(size, x.len() + if i > 0 { sep.len() } else { 0 })?;
+        }
+    }
+    let mut out = String::with_capacity(size);
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            add_sizes(out.len(), sep.len())?;
             out.push_str(sep.as_str());
-        }
-        if let Value::Str(x) = item {
-            add_sizes(out.len(), x.len())?;
         }
         match item {
             Value::Str(x) => out.push_str(x.as_str()),
@@ -772,14 +775,34 @@ fn expandtabs(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         Some(v) => crate::builtins::limits::c_int(v)? as i64,
         None => 8,
     };
-    let mut out = String::new();
+    // First pass, as unicode_expandtabs_impl does: the result's size, refused before
+    // anything is built when absurd.
+    let (mut size, mut col) = (0usize, 0i64);
+    for c in s.as_str().chars() {
+        match c {
+            '\t' if tabsize > 0 => {
+                let n = tabsize - col % tabsize;
+                size = add_sizes(size, n as usize)?;
+                col += n;
+            }
+            '\t' => {}
+            '\n' | '\r' => {
+                size += 1;
+                col = 0;
+            }
+            _ => {
+                size += c.len_utf8();
+                col += 1;
+            }
+        }
+    }
+    let mut out = String::with_capacity(size);
     let mut col: i64 = 0;
     for c in s.as_str().chars() {
         match c {
             '\t' => {
                 if tabsize > 0 {
                     let n = tabsize - col % tabsize;
-                    add_sizes(out.len(), n as usize)?;
                     out.extend(std::iter::repeat_n(' ', n as usize));
                     col += n;
                 }
