@@ -5,6 +5,7 @@ pub mod args;
 pub mod constructors;
 pub mod format_spec;
 pub mod functions;
+pub mod limits;
 pub mod methods;
 pub mod parse_num;
 

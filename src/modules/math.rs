@@ -8,6 +8,7 @@ use num_integer::Integer;
 use num_traits::{FromPrimitive, One, Signed, ToPrimitive, Zero};
 
 use super::{arg_f64, arity, native_module};
+use crate::builtins::limits::check_int_bits;
 use crate::syntax::ast::BinOp;
 use crate::vm::errors::{overflow_error, type_error, value_error, zero_division_error, PyErr};
 use crate::vm::objects::{Args, BuiltinFunction, Module};
@@ -54,6 +55,25 @@ fn math_1(x: f64, f: fn(f64) -> f64, can_overflow: bool) -> PyResult<Value> {
     Ok(Value::Float(r))
 }
 
+/// Rust's asinh squares its argument and overflows for |x| > 1e154; past 2**28 the result
+/// is ln|x| + ln 2 to double precision (as in fdlibm s_asinh.c).
+fn asinh_f64(x: f64) -> f64 {
+    if x.abs() > (1u64 << 28) as f64 && x.is_finite() {
+        (x.abs().ln() + std::f64::consts::LN_2).copysign(x)
+    } else {
+        x.asinh()
+    }
+}
+
+/// acosh, with fdlibm e_acosh.c's large-argument branch (see `asinh_f64`).
+fn acosh_f64(x: f64) -> f64 {
+    if x > (1u64 << 28) as f64 && x.is_finite() {
+        x.ln() + std::f64::consts::LN_2
+    } else {
+        x.acosh()
+    }
+}
+
 /// One-argument libm wrappers: `(python name, function, can overflow)`.
 macro_rules! unary {
     ($($static:ident, $fn_name:ident, $name:literal, $f:expr, $overflow:expr;)*) => {
@@ -80,13 +100,30 @@ unary! {
     SINH, sinh, "sinh", f64::sinh, true;
     COSH, cosh, "cosh", f64::cosh, true;
     TANH, tanh, "tanh", f64::tanh, false;
-    ASINH, asinh, "asinh", f64::asinh, false;
-    ACOSH, acosh, "acosh", f64::acosh, false;
+    ASINH, asinh, "asinh", asinh_f64, false;
+    ACOSH, acosh, "acosh", acosh_f64, false;
     ATANH, atanh, "atanh", f64::atanh, false;
     FABS, fabs, "fabs", f64::abs, false;
-    DEGREES, degrees, "degrees", |x| x * (180.0 / std::f64::consts::PI), true;
-    RADIANS, radians, "radians", |x| x * (std::f64::consts::PI / 180.0), true;
 }
+
+// Modules/mathmodule.c math_degrees_impl / math_radians_impl: a bare multiplication, which
+// may overflow to infinity without an error.
+fn degrees(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+    arity(&args, "math.degrees", 1, 1)?;
+    Ok(Value::Float(arg_f64(&args.pos[0])? * (180.0 / std::f64::consts::PI)))
+}
+static DEGREES: BuiltinFunction = BuiltinFunction {
+    name: "degrees",
+    func: degrees,
+};
+fn radians(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+    arity(&args, "math.radians", 1, 1)?;
+    Ok(Value::Float(arg_f64(&args.pos[0])? * (std::f64::consts::PI / 180.0)))
+}
+static RADIANS: BuiltinFunction = BuiltinFunction {
+    name: "radians",
+    func: radians,
+};
 
 static FUNCTIONS: &[&BuiltinFunction] = &[
     &SQRT, &EXP, &EXPM1, &SIN, &COS, &TAN, &ASIN, &ACOS, &ATAN, &SINH, &COSH, &TANH, &ASINH, &ACOSH, &ATANH, &FABS,
@@ -183,7 +220,13 @@ fn factorial_of(n: &BigInt) -> PyResult<BigInt> {
     }
     let n = n
         .to_u64()
+        .filter(|n| *n <= i64::MAX as u64)
         .ok_or_else(|| overflow_error("factorial() argument should not exceed 9223372036854775807"))?;
+    // log2(n!) by Stirling's formula; the result is refused before any work is done.
+    if n > 2 {
+        let nf = n as f64;
+        check_int_bits(nf * (nf / std::f64::consts::E).log2() + 0.5 * (std::f64::consts::TAU * nf).log2())?;
+    }
     Ok(product_range(1, n))
 }
 
@@ -229,16 +272,19 @@ fn lcm(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(Value::from_bigint(acc))
 }
 
-/// loghelper: the natural log of any int (even beyond float range) or float.
-fn ln(v: &Value) -> PyResult<f64> {
+/// Modules/mathmodule.c loghelper: `f` of any int (even beyond float range) or float. Ints
+/// that fit a float are converted first; larger ones are split as m * 2**e, m in [0.5, 1).
+fn loghelper(v: &Value, f: fn(f64) -> f64) -> PyResult<f64> {
     if let Value::BigInt(b) = v {
         if !b.is_positive() {
             return Err(domain_error());
         }
-        // x = m * 2**e with m in float range: log(x) = log(m) + e*log(2).
-        let e = b.bits().saturating_sub(1000);
-        let m = (&**b >> e).to_f64().unwrap_or(f64::MAX);
-        return Ok(m.ln() + e as f64 * std::f64::consts::LN_2);
+        if let Some(x) = b.to_f64().filter(|x| x.is_finite()) {
+            return Ok(f(x));
+        }
+        let e = b.bits();
+        let m = (&**b >> (e - 64)).to_f64().unwrap_or(1.0) / 2f64.powi(64);
+        return Ok(f(m) + f(2.0) * e as f64);
     }
     let x = arg_f64(v)?;
     if x.is_nan() {
@@ -247,7 +293,11 @@ fn ln(v: &Value) -> PyResult<f64> {
     if x <= 0.0 {
         return Err(domain_error());
     }
-    Ok(x.ln())
+    Ok(f(x))
+}
+
+fn ln(v: &Value) -> PyResult<f64> {
+    loghelper(v, f64::ln)
 }
 
 fn log(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
@@ -265,28 +315,17 @@ fn log(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(Value::Float(num))
 }
 
-/// log2/log10: exact big-int handling via the natural log.
-fn log_base(args: &Args<'_>, name: &str, f: fn(f64) -> f64, ln_base: f64) -> PyResult<Value> {
+fn log_base(args: &Args<'_>, name: &str, f: fn(f64) -> f64) -> PyResult<Value> {
     arity(args, name, 1, 1)?;
-    if let Value::BigInt(_) = &args.pos[0] {
-        return Ok(Value::Float(ln(&args.pos[0])? / ln_base));
-    }
-    let x = arg_f64(&args.pos[0])?;
-    if x.is_nan() {
-        return Ok(Value::Float(x));
-    }
-    if x <= 0.0 {
-        return Err(domain_error());
-    }
-    Ok(Value::Float(f(x)))
+    Ok(Value::Float(loghelper(&args.pos[0], f)?))
 }
 
 fn log2(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    log_base(&args, "math.log2", f64::log2, std::f64::consts::LN_2)
+    log_base(&args, "math.log2", f64::log2)
 }
 
 fn log10(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    log_base(&args, "math.log10", f64::log10, std::f64::consts::LN_10)
+    log_base(&args, "math.log10", f64::log10)
 }
 
 fn log1p(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
@@ -353,7 +392,9 @@ fn norm_scaled(mut vec: Vec<f64>, max: f64) -> f64 {
         }
         return f64::MIN_POSITIVE * norm_scaled(vec, max / f64::MIN_POSITIVE);
     }
-    let scale = 2f64.powi(-max_e);
+    // ldexp(1.0, -max_e): 2**-1024 is subnormal, and powi would compute it as 1 / inf = 0,
+    // so build it from two halves that are each exact.
+    let scale = 2f64.powi(-max_e / 2) * 2f64.powi(-max_e - (-max_e / 2));
     let (mut csum, mut frac1, mut frac2, mut frac3) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
     let add = |csum: &mut f64, frac: &mut f64, x: f64| {
         let old = *csum;
@@ -485,7 +526,10 @@ fn frexp(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn ldexp(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "ldexp", 2, 2)?;
     let x = arg_f64(&args.pos[0])?;
-    let e = arg_int(&args.pos[1])?;
+    let e = match &args.pos[1] {
+        v @ (Value::Int(_) | Value::Bool(_) | Value::BigInt(_)) => arg_int(v)?,
+        _ => return Err(type_error("Expected an int as second argument to ldexp.")),
+    };
     if x == 0.0 || !x.is_finite() {
         return Ok(Value::Float(x));
     }
@@ -599,37 +643,51 @@ fn prod(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(acc)
 }
 
-fn non_negative(v: &Value, what: &str) -> PyResult<BigInt> {
-    let n = arg_int(v)?;
+/// comb/perm's `n` and `k`: both are converted to ints before either sign is checked.
+fn n_and_k(n: &Value, k: &Value) -> PyResult<(BigInt, BigInt)> {
+    let (n, k) = (arg_int(n)?, arg_int(k)?);
     if n.is_negative() {
-        return Err(value_error(format!("{} must be a non-negative integer", what)));
+        return Err(value_error("n must be a non-negative integer"));
     }
-    Ok(n)
+    if k.is_negative() {
+        return Err(value_error("k must be a non-negative integer"));
+    }
+    Ok((n, k))
 }
 
 /// n! / (n-k)! as a falling product.
-fn falling(n: &BigInt, k: &BigInt) -> PyResult<BigInt> {
+fn falling(n: &BigInt, k: &BigInt, what: &str) -> PyResult<BigInt> {
     let k = k
         .to_u64()
-        .ok_or_else(|| overflow_error("min(n - k, k) must not exceed 9223372036854775807"))?;
-    let mut acc = BigInt::one();
-    let mut f = n.clone();
-    for _ in 0..k {
-        acc *= &f;
-        f -= 1;
+        .filter(|k| *k <= i64::MAX as u64)
+        .ok_or_else(|| overflow_error(format!("{} must not exceed 9223372036854775807", what)))?;
+    // At most k factors of n's size: refuse absurd products before computing them.
+    check_int_bits(k as f64 * n.bits() as f64)?;
+    Ok(falling_range(n, 0, k))
+}
+
+/// The product of `n - i` for `i` in `lo..hi`, split in halves like `product_range` so the
+/// cost is not quadratic in the number of factors.
+fn falling_range(n: &BigInt, lo: u64, hi: u64) -> BigInt {
+    if hi - lo <= 16 {
+        let mut acc = BigInt::one();
+        for i in lo..hi {
+            acc *= n - i;
+        }
+        return acc;
     }
-    Ok(acc)
+    let mid = lo + (hi - lo) / 2;
+    falling_range(n, lo, mid) * falling_range(n, mid, hi)
 }
 
 fn comb(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "comb", 2, 2)?;
-    let n = non_negative(&args.pos[0], "n")?;
-    let k = non_negative(&args.pos[1], "k")?;
+    let (n, k) = n_and_k(&args.pos[0], &args.pos[1])?;
     if k > n {
         return Ok(Value::Int(0));
     }
     let k = std::cmp::min(k.clone(), &n - &k);
-    let top = falling(&n, &k)?;
+    let top = falling(&n, &k, "min(n - k, k)")?;
     let bottom = factorial_of(&k)?;
     Ok(Value::from_bigint(top / bottom))
 }
@@ -642,12 +700,11 @@ fn perm(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             Ok(Value::from_bigint(factorial_of(&n)?))
         }
         Some(k) => {
-            let n = non_negative(&args.pos[0], "n")?;
-            let k = non_negative(k, "k")?;
+            let (n, k) = n_and_k(&args.pos[0], k)?;
             if k > n {
                 return Ok(Value::Int(0));
             }
-            Ok(Value::from_bigint(falling(&n, &k)?))
+            Ok(Value::from_bigint(falling(&n, &k, "k")?))
         }
     }
 }

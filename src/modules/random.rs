@@ -567,9 +567,19 @@ fn choices(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let population = &args.pos[1];
     let n = vm.len(population)?;
     let k = match args.kwarg("k") {
-        Some(k) => int_arg(k)?.to_i64().unwrap_or(i64::MAX).max(0) as usize,
+        // `_repeat(None, k)` takes a C ssize_t; a negative count means none.
+        Some(k) => match int_arg(k)?.to_i64() {
+            Some(k) => usize::try_from(k).unwrap_or(0),
+            None => {
+                return Err(crate::vm::errors::overflow_error(
+                    "Python int too large to convert to C ssize_t",
+                ))
+            }
+        },
         None => 1,
     };
+    // The result list holds k values: refuse absurd sizes as MemoryError before drawing.
+    crate::builtins::limits::check_result_size(k, std::mem::size_of::<Value>())?;
     let weights = args.pos.get(2).or(args.kwarg("weights")).filter(|w| !w.is_none());
     let cum = args.kwarg("cum_weights").filter(|w| !w.is_none());
     let cum_weights: Option<Vec<f64>> = match (weights, cum) {

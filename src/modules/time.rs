@@ -3,7 +3,7 @@
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use super::{arg_f64, arity, native_module};
+use super::{arity, native_module};
 use crate::vm::errors::{overflow_error, value_error};
 use crate::vm::objects::{Args, BuiltinFunction, Module};
 use crate::vm::value::Value;
@@ -117,16 +117,39 @@ fn cpu_time(clock: libc::clockid_t) -> Duration {
 
 fn sleep(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "time.sleep", 1, 1)?;
-    let secs = arg_f64(&args.pos[0])?;
-    if secs.is_nan() {
-        return Err(value_error("Invalid value NaN (not a number)"));
-    }
-    if secs < 0.0 {
+    let nanos = timeout_nanos(&args.pos[0])?;
+    if nanos < 0 {
         return Err(value_error("sleep length must be non-negative"));
     }
-    let d = Duration::try_from_secs_f64(secs).map_err(|_| overflow_error("sleep length is too large"))?;
-    block_for(vm, d);
+    block_for(vm, Duration::from_nanos(nanos as u64));
     Ok(Value::None)
+}
+
+/// Python/pytime.c `_PyTime_FromObject` with `_PyTime_ROUND_TIMEOUT`: seconds as
+/// nanoseconds in an i64, floats rounded away from zero, with CPython's errors.
+fn timeout_nanos(v: &Value) -> PyResult<i64> {
+    match v {
+        Value::Float(secs) => {
+            if secs.is_nan() {
+                return Err(value_error("Invalid value NaN (not a number)"));
+            }
+            let ns = secs * 1e9;
+            let ns = if ns < 0.0 { ns.floor() } else { ns.ceil() };
+            // i64::MIN as f64 is exact; the upper bound is exclusive, as in CPython.
+            if !(i64::MIN as f64 <= ns && ns < -(i64::MIN as f64)) {
+                return Err(overflow_error("timestamp out of range for platform time_t"));
+            }
+            Ok(ns as i64)
+        }
+        _ => {
+            let too_large = || overflow_error("timestamp too large to convert to C _PyTime_t");
+            let secs = match v {
+                Value::BigInt(_) => return Err(too_large()),
+                v => crate::builtins::args::index_i64(v)?,
+            };
+            secs.checked_mul(1_000_000_000).ok_or_else(too_large)
+        }
+    }
 }
 
 /// The one place `time.sleep` blocks. A later change releases the interpreter lock around

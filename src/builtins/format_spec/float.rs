@@ -82,8 +82,22 @@ fn exp_suffix(exp: i32) -> String {
     format!("e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs())
 }
 
+/// Whether the output of presentation type `ty` grows with the precision. Without `#`, `g`
+/// strips trailing zeros, and a double has at most 767 significant digits, so a huge
+/// precision costs nothing.
+pub(crate) fn precision_sizes_output(ty: char, alt: bool) -> bool {
+    alt || !matches!(ty.to_ascii_lowercase(), 'g' | 'r' | 'n')
+}
+
+/// More significant digits than any double has (the exact expansion of the smallest
+/// subnormal has 767), and more than its largest decimal exponent (308).
+const MAX_SIGNIFICANT: usize = 800;
+
 /// The `g` presentation with `p >= 1` significant digits (pystrtod.c format_float_short).
 fn general(ax: f64, p: usize, alt: bool, add_dot_0: bool) -> String {
+    // Digits past MAX_SIGNIFICANT are zeros that get stripped, and the choice of notation
+    // (exponent against p) is the same, so asking for fewer is exact.
+    let p = if alt { p } else { p.min(MAX_SIGNIFICANT) };
     let sci = format!("{:.*e}", p - 1, ax);
     let (mantissa, exp) = split_exp(&sci);
     let mut digits: String = mantissa.chars().filter(|c| *c != '.').collect();

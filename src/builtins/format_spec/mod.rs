@@ -8,6 +8,10 @@ mod tests;
 
 pub use percent::percent_format;
 
+/// Widths and numeric precisions beyond this would only exhaust memory, and are refused as
+/// MemoryError (what CPython raises when it cannot allocate the result).
+const MAX_WIDTH: usize = 1 << 28;
+
 use crate::vm::errors::type_error;
 use crate::vm::types::type_name;
 use crate::vm::value::Value;

@@ -4,7 +4,8 @@
 use num_bigint::BigInt;
 use num_traits::{FromPrimitive, Signed, ToPrimitive};
 
-use super::float::{double_to_string, FloatStyle};
+use super::float::{double_to_string, precision_sizes_output, FloatStyle};
+use super::MAX_WIDTH;
 use crate::vm::errors::{overflow_error, type_error, value_error};
 use crate::vm::format::ascii_escape;
 use crate::vm::ops::as_f64;
@@ -161,8 +162,10 @@ fn format_one(vm: &mut Vm, chars: &[char], pos: &mut usize, src: &mut ArgSource<
         if w < 0 {
             flags.left = true;
         }
-        width = Some(w.unsigned_abs() as usize);
-    } else if let Some(w) = parse_digits(chars, pos, "width too big")? {
+        // Objects/unicodeobject.c unicode_format_arg_parse negates a Py_ssize_t: the most
+        // negative width stays negative there, which means no padding.
+        width = Some(w.checked_abs().unwrap_or(0) as usize);
+    } else if let Some(w) = parse_digits(chars, pos, isize::MAX as usize, "width too big")? {
         width = Some(w);
     }
     let mut precision: Option<usize> = None;
@@ -170,18 +173,30 @@ fn format_one(vm: &mut Vm, chars: &[char], pos: &mut usize, src: &mut ArgSource<
         *pos += 1;
         if chars.get(*pos) == Some(&'*') {
             *pos += 1;
-            let p = star_int(&next_arg(src)?)?;
+            // The precision is a C int (`_PyLong_AsInt`).
+            let v = next_arg(src)?;
+            if !matches!(v, Value::BigInt(_)) {
+                star_int(&v)?;
+            }
+            let p = crate::builtins::limits::c_int(&v)?;
             precision = Some(p.max(0) as usize);
         } else {
-            precision = Some(parse_digits(chars, pos, "precision too big")?.unwrap_or(0));
+            precision = Some(parse_digits(chars, pos, i32::MAX as usize, "precision too big")?.unwrap_or(0));
         }
-    }
-    if width.unwrap_or(0) > 1 << 28 || precision.unwrap_or(0) > 1 << 28 {
-        return Err(crate::vm::errors::memory_error(""));
     }
     let Some(&conv) = chars.get(*pos) else {
         return Err(value_error("incomplete format"));
     };
+    // Padding and numeric precision decide the result's size; a string precision only
+    // truncates.
+    let sized_precision = match conv {
+        's' | 'r' | 'a' | 'c' => 0,
+        c if !precision_sizes_output(c, flags.alt) => 0,
+        _ => precision.unwrap_or(0),
+    };
+    if width.unwrap_or(0) > MAX_WIDTH || sized_precision > MAX_WIDTH {
+        return Err(crate::vm::errors::memory_error(""));
+    }
     *pos += 1;
     let v = next_arg(src)?;
     let (body, numeric) = match conv {
@@ -216,14 +231,15 @@ fn format_one(vm: &mut Vm, chars: &[char], pos: &mut usize, src: &mut ArgSource<
     Ok(())
 }
 
-fn parse_digits(chars: &[char], pos: &mut usize, overflow_msg: &str) -> PyResult<Option<usize>> {
+/// Digits at `pos`; `overflow_msg` as a ValueError when the number exceeds `max`.
+fn parse_digits(chars: &[char], pos: &mut usize, max: usize, overflow_msg: &str) -> PyResult<Option<usize>> {
     let start = *pos;
     let mut n: usize = 0;
     while let Some(d) = chars.get(*pos).and_then(|c| c.to_digit(10)) {
         n = n
             .checked_mul(10)
             .and_then(|n| n.checked_add(d as usize))
-            .filter(|n| *n <= i32::MAX as usize)
+            .filter(|n| *n <= max)
             .ok_or_else(|| value_error(overflow_msg))?;
         *pos += 1;
     }

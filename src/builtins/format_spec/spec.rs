@@ -3,15 +3,13 @@
 //! format_float_internal, format_string_internal).
 
 use num_bigint::BigInt;
-use num_traits::{Signed, ToPrimitive};
+use num_traits::Signed;
 
-use super::float::{double_to_string, strip_negative_zero, FloatStyle};
+use super::float::{double_to_string, precision_sizes_output, strip_negative_zero, FloatStyle};
+use super::MAX_WIDTH;
 use crate::vm::errors::{memory_error, overflow_error, value_error, PyErr};
 use crate::vm::ops::bigint_to_f64;
 use crate::vm::PyResult;
-
-/// Widths beyond this would only exhaust memory (CPython raises MemoryError too).
-const MAX_WIDTH: usize = 1 << 28;
 
 /// A parsed `[[fill]align][sign][z][#][0][width][grouping][.precision][type]`.
 #[derive(Clone, Debug)]
@@ -164,7 +162,8 @@ impl Spec {
                 }
             }
         }
-        if s.width.unwrap_or(0) > MAX_WIDTH || s.precision.unwrap_or(0) > MAX_WIDTH {
+        // Only padding and numeric precision size the result (a str precision truncates).
+        if s.width.unwrap_or(0) > MAX_WIDTH {
             return Err(memory_error(""));
         }
         Ok(s)
@@ -365,9 +364,10 @@ pub(crate) fn format_int(v: IntArg<'_>, spec: &str, type_name: &str) -> PyResult
                 "Alternate form (#) not allowed with integer format specifier 'c'",
             ));
         }
+        // format_long_internal reads the value with PyLong_AsLong first.
         let code = match &v {
             IntArg::Small(i) => u32::try_from(*i).ok(),
-            IntArg::Big(b) => b.to_u32(),
+            IntArg::Big(_) => return Err(overflow_error("Python int too large to convert to C long")),
         };
         let c = code
             .filter(|c| *c < 0x110000)
@@ -414,6 +414,13 @@ fn format_float_spec(x: f64, sp: &Spec) -> PyResult<String> {
         None => (ty, default_precision),
         Some(p) => (if ty == 'r' { 'g' } else { ty }, p),
     };
+    // Python/formatter_unicode.c format_float_internal.
+    if precision > i32::MAX as usize {
+        return Err(value_error("precision too big"));
+    }
+    if precision > MAX_WIDTH && precision_sizes_output(ty, sp.alt) {
+        return Err(memory_error(""));
+    }
     let mut s = double_to_string(
         x,
         FloatStyle {

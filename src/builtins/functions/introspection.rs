@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::builtins::args::{check_args, check_count, no_kwargs};
-use crate::vm::errors::{attribute_error, type_error};
+use crate::vm::errors::{attribute_error, recursion_error, type_error};
 use crate::vm::objects::{Args, BuiltinFunction, Class};
 use crate::vm::types::{exc, type_name, type_of};
 use crate::vm::value::Value;
@@ -15,37 +15,64 @@ pub static ISINSTANCE: BuiltinFunction = BuiltinFunction {
     name: "isinstance",
     func: isinstance,
 };
-fn isinstance(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+fn isinstance(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("isinstance", &args, 2, 2)?;
-    Ok(Value::Bool(crate::vm::types::isinstance(&args.pos[0], &args.pos[1])?))
+    let class = type_of(&args.pos[0]);
+    let found = any_class(vm, &args.pos[1], "__instancecheck__", |c| class.is_subclass(c))?;
+    match found {
+        Some(b) => Ok(Value::Bool(b)),
+        None => Err(type_error(
+            "isinstance() arg 2 must be a type, a tuple of types, or a union",
+        )),
+    }
 }
 
 pub static ISSUBCLASS: BuiltinFunction = BuiltinFunction {
     name: "issubclass",
     func: issubclass,
 };
-fn issubclass(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+fn issubclass(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("issubclass", &args, 2, 2)?;
     let Value::Class(c) = &args.pos[0] else {
         return Err(type_error("issubclass() arg 1 must be a class"));
     };
-    fn check(c: &Class, cls: &Value) -> PyResult<bool> {
-        match cls {
-            Value::Class(k) => Ok(c.is_subclass(k)),
-            Value::Tuple(items) => {
-                for i in items.iter() {
-                    if check(c, i)? {
-                        return Ok(true);
-                    }
+    match any_class(vm, &args.pos[1], "__subclasscheck__", |k| c.is_subclass(k))? {
+        Some(b) => Ok(Value::Bool(b)),
+        None => Err(type_error(
+            "issubclass() arg 2 must be a class, a tuple of classes, or a union",
+        )),
+    }
+}
+
+/// Whether `test` holds for `cls` or any class in it, when `cls` is a class or a (nested)
+/// tuple of classes; `None` on reaching something else first. Objects/abstract.c
+/// object_recursive_isinstance guards each tuple level with Py_EnterRecursiveCall, so
+/// nesting past the recursion limit is a RecursionError; the walk keeps its own stack so
+/// Rust's is never at risk.
+fn any_class(vm: &Vm, cls: &Value, check: &str, test: impl Fn(&Class) -> bool) -> PyResult<Option<bool>> {
+    let limit = vm.interp.recursion_limit();
+    let mut stack: Vec<(&Value, usize)> = vec![(cls, 0)];
+    while let Some((v, depth)) = stack.pop() {
+        match v {
+            Value::Class(k) => {
+                if test(k) {
+                    return Ok(Some(true));
                 }
-                Ok(false)
             }
-            _ => Err(type_error(
-                "issubclass() arg 2 must be a class, a tuple of classes, or a union",
-            )),
+            Value::Tuple(items) => {
+                if depth >= limit {
+                    return Err(recursion_error(format!(
+                        "maximum recursion depth exceeded in {}",
+                        check
+                    )));
+                }
+                // Reversed, so items are tried (and rejected) in order.
+                stack.extend(items.iter().rev().map(|i| (i, depth + 1)));
+            }
+            _ => return Ok(None),
         }
     }
-    Ok(Value::Bool(check(c, &args.pos[1])?))
+    Ok(Some(false))
 }
 
 pub static CALLABLE: BuiltinFunction = BuiltinFunction {

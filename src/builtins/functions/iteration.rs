@@ -391,8 +391,14 @@ fn reversed(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             match (i64::try_from(last), i64::try_from(stop), r.step.checked_neg()) {
                 (Ok(next), Ok(stop), Some(step)) => Ok(new_iter(IterState::Range { next, stop, step })),
                 _ => {
-                    let mut items = vm.collect(seq)?;
-                    items.reverse();
+                    // `start - step` leaves i64, so the iterator cannot be a plain Range
+                    // state: list the items, computing in i128 because an intermediate
+                    // `i * step` may overflow i64 even when the item fits.
+                    crate::builtins::limits::check_result_size(n as usize, std::mem::size_of::<Value>())?;
+                    let items = (0..n as i128)
+                        .rev()
+                        .map(|i| Value::Int((r.start as i128 + i * r.step as i128) as i64))
+                        .collect();
                     Ok(new_iter(IterState::Seq {
                         seq: Value::tuple(items),
                         index: 0,

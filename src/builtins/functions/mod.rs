@@ -109,16 +109,17 @@ fn print(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     // A file object with a Python-visible `write` (sys.stderr, a user's writer) gets the
     // text; anything else, like sys.stdout or None, means standard output.
     if !file.is_none() {
-        if let Some(write) = vm.getattr_opt(&file, "write")? {
-            if !matches!(write, Value::Builtin(_)) || !is_stdout(vm, &file) {
-                vm.call(&write, &[Value::string(out)])?;
-                if flush {
-                    if let Some(f) = vm.getattr_opt(&file, "flush")? {
-                        vm.call(&f, &[])?;
-                    }
+        // Python/bltinmodule.c builtin_print_impl: a file without `write` is an
+        // AttributeError, not a silent fallback to stdout.
+        let write = vm.getattr(&file, "write")?;
+        if !matches!(write, Value::Builtin(_)) || !is_stdout(vm, &file) {
+            vm.call(&write, &[Value::string(out)])?;
+            if flush {
+                if let Some(f) = vm.getattr_opt(&file, "flush")? {
+                    vm.call(&f, &[])?;
                 }
-                return Ok(Value::None);
             }
+            return Ok(Value::None);
         }
     }
     vm.interp.write_stdout(&out)?;

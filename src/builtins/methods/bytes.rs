@@ -285,7 +285,14 @@ fn join(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let sep = this(&args, "join")?;
     let rest = method_args("bytes.join", &args, 1, 1)?;
     let items = vm.collect(&rest[0])?;
-    let mut out = Vec::new();
+    // Measured before building: the items may share one huge object many times over.
+    let mut size = 0usize;
+    for (i, item) in items.iter().enumerate() {
+        if let Value::Bytes(b) = item {
+            size = crate::builtins::limits::add_sizes(size, b.len() + if i > 0 { sep.len() } else { 0 })?;
+        }
+    }
+    let mut out = Vec::with_capacity(size);
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.extend_from_slice(sep);

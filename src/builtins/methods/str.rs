@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::self_arg;
 use crate::builtins::args::{bounds, method_args, opt_bound, param};
+use crate::builtins::limits::{add_sizes, check_result_size};
 use crate::vm::errors::{type_error, value_error, PyErr};
 use crate::vm::objects::{Args, BuiltinFunction, PyStr};
 use crate::vm::ops::as_i64;
@@ -260,7 +261,14 @@ fn join(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             Err(e) => return Err(e),
         },
     };
-    let mut out = String::new();
+    // Measured before building: the items may share one huge string many times over.
+    let mut size = 0usize;
+    for (i, item) in items.iter().enumerate() {
+        if let Value::Str(x) = item {
+            size = add_sizes(size, x.len() + if i > 0 { sep.len() } else { 0 })?;
+        }
+    }
+    let mut out = String::with_capacity(size);
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(sep.as_str());
@@ -319,6 +327,17 @@ fn replace(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         None => -1,
         Some(v) => crate::builtins::args::index_i64(v)?,
     };
+    if new.len() > old.len() {
+        // Measure first: the result can be far larger than anything the program holds.
+        let limit = usize::try_from(count).unwrap_or(usize::MAX);
+        let matches = if old.is_empty() {
+            s.char_len() + 1
+        } else {
+            s.as_str().matches(old).count()
+        };
+        check_result_size(matches.min(limit), new.len() - old.len())?;
+        add_sizes(s.len(), matches.min(limit) * (new.len() - old.len()))?;
+    }
     let out = if count < 0 {
         s.as_str().replace(old, new)
     } else {
@@ -653,6 +672,7 @@ fn zfill(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if len >= width {
         return Ok(Value::Str(s.clone()));
     }
+    check_result_size(s.len() + (width - len), 1)?;
     let fill = "0".repeat(width - len);
     let t = s.as_str();
     Ok(string(match t.chars().next() {
@@ -685,12 +705,15 @@ fn fill_args<'a>(args: &Args<'a>, name: &str) -> PyResult<(&'a Arc<PyStr>, usize
     Ok((s, width, fill))
 }
 
-fn pad(s: &str, left: usize, right: usize, fill: char) -> String {
-    let mut out = String::with_capacity(s.len() + left + right);
+/// `s` with `left` and `right` fill characters; MemoryError when that is absurdly long.
+fn pad(s: &str, left: usize, right: usize, fill: char) -> PyResult<String> {
+    check_result_size(left.saturating_add(right), fill.len_utf8())?;
+    add_sizes(s.len(), (left + right) * fill.len_utf8())?;
+    let mut out = String::with_capacity(s.len() + (left + right) * fill.len_utf8());
     out.extend(std::iter::repeat_n(fill, left));
     out.push_str(s);
     out.extend(std::iter::repeat_n(fill, right));
-    out
+    Ok(out)
 }
 
 fn center(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
@@ -702,7 +725,7 @@ fn center(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     // Objects/unicodeobject.c unicode_center_impl: odd padding goes left when width is odd.
     let marg = width - len;
     let left = marg / 2 + (marg & width & 1);
-    Ok(string(pad(s.as_str(), left, marg - left, fill)))
+    Ok(string(pad(s.as_str(), left, marg - left, fill)?))
 }
 fn ljust(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let (s, width, fill) = fill_args(&args, "ljust")?;
@@ -710,7 +733,7 @@ fn ljust(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if len >= width {
         return Ok(Value::Str(s.clone()));
     }
-    Ok(string(pad(s.as_str(), 0, width - len, fill)))
+    Ok(string(pad(s.as_str(), 0, width - len, fill)?))
 }
 fn rjust(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let (s, width, fill) = fill_args(&args, "rjust")?;
@@ -718,7 +741,7 @@ fn rjust(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if len >= width {
         return Ok(Value::Str(s.clone()));
     }
-    Ok(string(pad(s.as_str(), width - len, 0, fill)))
+    Ok(string(pad(s.as_str(), width - len, 0, fill)?))
 }
 
 fn partition_impl(args: &Args<'_>, name: &str, reverse: bool) -> PyResult<Value> {
@@ -748,10 +771,32 @@ fn expandtabs(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let s = this(&args, "expandtabs")?;
     crate::builtins::args::only_kwargs("expandtabs", &args, &["tabsize"])?;
     let tabsize = match param(&args, 1, "tabsize") {
-        Some(v) => crate::builtins::args::index_i64(v)?,
+        // Objects/unicodeobject.c unicode_expandtabs_impl takes a C int.
+        Some(v) => crate::builtins::limits::c_int(v)? as i64,
         None => 8,
     };
-    let mut out = String::new();
+    // First pass, as unicode_expandtabs_impl does: the result's size, refused before
+    // anything is built when absurd.
+    let (mut size, mut col) = (0usize, 0i64);
+    for c in s.as_str().chars() {
+        match c {
+            '\t' if tabsize > 0 => {
+                let n = tabsize - col % tabsize;
+                size = add_sizes(size, n as usize)?;
+                col += n;
+            }
+            '\t' => {}
+            '\n' | '\r' => {
+                size += 1;
+                col = 0;
+            }
+            _ => {
+                size += c.len_utf8();
+                col += 1;
+            }
+        }
+    }
+    let mut out = String::with_capacity(size);
     let mut col: i64 = 0;
     for c in s.as_str().chars() {
         match c {
@@ -907,11 +952,18 @@ fn translate(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     for c in s.as_str().chars() {
         match vm.getitem(table, &Value::Int(c as i64)) {
             Ok(Value::None) => {}
-            Ok(Value::Str(r)) => out.push_str(r.as_str()),
-            Ok(v) => match as_i64(&v).and_then(|i| u32::try_from(i).ok()).and_then(char::from_u32) {
-                Some(r) => out.push(r),
-                None => return Err(type_error("character mapping must return integer, None or str")),
-            },
+            Ok(Value::Str(r)) => {
+                add_sizes(out.len(), r.len())?;
+                out.push_str(r.as_str())
+            }
+            Ok(v @ (Value::Int(_) | Value::Bool(_) | Value::BigInt(_))) => {
+                // Objects/unicodeobject.c charmaptranslate_lookup.
+                match as_i64(&v).and_then(|i| u32::try_from(i).ok()).and_then(char::from_u32) {
+                    Some(r) => out.push(r),
+                    None => return Err(value_error("character mapping must be in range(0x110000)")),
+                }
+            }
+            Ok(_) => return Err(type_error("character mapping must return integer, None or str")),
             Err(e) if e.is_instance_of(&exc().lookup_error) => out.push(c),
             Err(e) => return Err(e),
         }

@@ -198,9 +198,15 @@ fn lookup_field(vm: &mut Vm, name: &str, ctx: &mut Ctx<'_>) -> PyResult<Value> {
             if key.is_empty() {
                 return Err(value_error("Empty attribute in format string"));
             }
-            let k = match key.parse::<i64>() {
-                Ok(i) if key.bytes().all(|b| b.is_ascii_digit()) => Value::Int(i),
-                _ => Value::str(key),
+            // Objects/stringlib/unicode_format.h get_integer: all digits means an index,
+            // which must fit a Py_ssize_t.
+            let k = if key.bytes().all(|b| b.is_ascii_digit()) {
+                match key.parse::<i64>() {
+                    Ok(i) => Value::Int(i),
+                    Err(_) => return Err(value_error("Too many decimal digits in format string")),
+                }
+            } else {
+                Value::str(key)
             };
             value = vm.getitem(&value, &k)?;
             accessors = &r[close + 1..];
