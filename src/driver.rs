@@ -159,8 +159,10 @@ pub fn exit_code_for(vm: &mut Vm, e: &PyErr) -> i32 {
         let args = e.args();
         return match args.first() {
             None | Some(Value::None) => 0,
-            Some(Value::Int(i)) => *i as i32,
+            // The OS keeps the low byte; CPython reports -1 for ints beyond a C long.
+            Some(Value::Int(i)) => (*i & 0xff) as i32,
             Some(Value::Bool(b)) => *b as i32,
+            Some(Value::BigInt(_)) => 255,
             Some(other) => {
                 let msg = vm.str(other).unwrap_or_default();
                 eprintln!("{msg}");

@@ -284,3 +284,53 @@ fn callbacks_that_mutate_their_container_do_not_deadlock() {
         ),
     ]);
 }
+
+/// Findings in the VM itself: machine-int edges in slices and ranges, deep nesting in
+/// reprs and `except` clauses.
+#[test]
+fn vm_machine_int_edges_and_deep_nesting() {
+    check_all(&[
+        ("assert 'abc'[::-2**63] == 'c'", ""),
+        ("l = [1, 2, 3]\ndel l[::-2**63]\nassert l == [1, 2]", ""),
+        ("assert list(range(10)[::-2**63]) == [9]", ""),
+        ("assert range(-2**62, 0)[::-1][0] == -1", ""),
+        (
+            "range(-2**63, 0)[::-1]",
+            "OverflowError: range slice bounds beyond 64 bits are not supported by gilsim",
+        ),
+        ("assert range(-2**63, 2**63 - 1, 2**62)[-1] == 4611686018427387904", ""),
+        (
+            "len(range(-2**63, 2**63 - 1))",
+            "OverflowError: Python int too large to convert to C ssize_t",
+        ),
+        ("assert (-2**63) << 1 == -2**64", ""),
+        (
+            "x = {}\nfor i in range(100000): x = {1: x}\nstr(x)",
+            "RecursionError: maximum recursion depth exceeded while getting the repr of an object",
+        ),
+        (
+            "x = []\nfor i in range(100000): x = [x]\nrepr(x)",
+            "RecursionError: maximum recursion depth exceeded while getting the repr of an object",
+        ),
+        (
+            "t = ValueError\nfor i in range(200000): t = (t,)\ntry:\n    raise ValueError\nexcept t:\n    pass",
+            "",
+        ),
+        ("assert b'ab' * 3 == b'ababab' and 2 * b'x' == b'xx'", ""),
+        (
+            "class R:\n    def __repr__(self): return 5\nrepr(R())",
+            "TypeError: __repr__ returned non-string (type int)",
+        ),
+    ]);
+}
+
+#[test]
+fn sys_exit_codes_keep_the_low_byte() {
+    for (src, code) in [
+        ("import sys\nsys.exit(2**70)", 255),
+        ("import sys\nsys.exit(-1)", 255),
+        ("import sys\nsys.exit(256)", 0),
+    ] {
+        assert_eq!(run(src).code, Some(code), "{src}");
+    }
+}

@@ -210,7 +210,7 @@ impl Vm {
             Value::Dict(d) => {
                 let items: Vec<(Value, Value)> =
                     d.map.lock().iter().map(|(k, v)| (k.value.clone(), v.clone())).collect();
-                if !self.repr_enter(v) {
+                if !self.repr_enter(v)? {
                     return Ok("{...}".into());
                 }
                 let r = (|| {
@@ -226,7 +226,7 @@ impl Vm {
                     out.push('}');
                     Ok(out)
                 })();
-                self.repr_leave();
+                self.repr_leave(v);
                 r?
             }
             Value::DictView(view) => {
@@ -322,35 +322,38 @@ impl Vm {
         match r? {
             Value::Str(s) => Ok(s.as_str().to_string()),
             other => Err(type_error(format!(
-                "{}() returned non-string (type {})",
+                "{} returned non-string (type {})",
                 name,
                 type_name(&other)
             ))),
         }
     }
 
-    /// Guards against infinite recursion in reprs of self-containing containers
-    /// (Objects/object.c Py_ReprEnter).
-    fn repr_enter(&mut self, v: &Value) -> bool {
+    /// Guards the repr of a container: `Ok(false)` if it is already being printed (a
+    /// self-reference, shown as `[...]`; Objects/object.c Py_ReprEnter), and a RecursionError
+    /// when containers nest deeper than the recursion limit allows.
+    fn repr_enter(&mut self, v: &Value) -> PyResult<bool> {
         let id = v.id();
         if self.repr_active.contains(&id) {
-            return false;
+            return Ok(false);
         }
-        self.repr_active.push(id);
-        true
+        if self.enter_native().is_err() {
+            return Err(super::errors::recursion_error(
+                "maximum recursion depth exceeded while getting the repr of an object",
+            ));
+        }
+        self.repr_active.insert(id);
+        Ok(true)
     }
 
-    fn repr_leave(&mut self) {
-        self.repr_active.pop();
+    fn repr_leave(&mut self, v: &Value) {
+        self.repr_active.remove(&v.id());
+        self.leave_native();
     }
 
     fn repr_items(&mut self, open: &str, items: &[Value], close: &str, container: &Value) -> PyResult<String> {
-        if !self.repr_enter(container) {
+        if !self.repr_enter(container)? {
             return Ok(format!("{}...{}", open, if close == ",)" { ")" } else { close }));
-        }
-        if let Err(e) = self.enter_native() {
-            self.repr_leave();
-            return Err(e);
         }
         let r = (|| {
             let mut out = String::from(open);
@@ -363,8 +366,7 @@ impl Vm {
             out.push_str(close);
             Ok(out)
         })();
-        self.leave_native();
-        self.repr_leave();
+        self.repr_leave(container);
         r
     }
 

@@ -174,19 +174,29 @@ pub struct RangeObj {
 }
 
 impl RangeObj {
-    pub fn len(&self) -> i64 {
+    /// The number of elements, which may exceed what an index can hold
+    /// (`range(-2**63, 2**63 - 1)`).
+    pub fn len_wide(&self) -> i128 {
         let RangeObj { start, stop, step } = *self;
-        let n = if step > 0 && start < stop {
-            (stop as i128 - start as i128 - 1) / step as i128 + 1
+        let (start, stop, step) = (start as i128, stop as i128, step as i128);
+        if step > 0 && start < stop {
+            (stop - start - 1) / step + 1
         } else if step < 0 && start > stop {
-            (start as i128 - stop as i128 - 1) / (-(step as i128)) + 1
+            (start - stop - 1) / (-step) + 1
         } else {
             0
-        };
-        n as i64
+        }
     }
+
+    /// The number of elements, saturated at `i64::MAX` (callers that report a length use
+    /// [`RangeObj::len_wide`] and raise OverflowError, as CPython does).
+    pub fn len(&self) -> i64 {
+        i64::try_from(self.len_wide()).unwrap_or(i64::MAX)
+    }
+
+    /// Element `i` (0 <= i < len), computed wide so no intermediate overflows.
     pub fn get(&self, i: i64) -> i64 {
-        self.start + i * self.step
+        (self.start as i128 + i as i128 * self.step as i128) as i64
     }
 }
 

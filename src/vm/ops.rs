@@ -216,7 +216,7 @@ fn int_op(op: BinOp, a: &Value, b: &Value) -> Option<PyResult<Value>> {
                 if y < 0 {
                     return Some(Err(value_error("negative shift count")));
                 }
-                if y < 63 && (x.abs() as u64) < (1u64 << (63 - y)) {
+                if y < 63 && x.unsigned_abs() < (1u64 << (63 - y)) {
                     Some(Value::Int(x << y))
                 } else {
                     None
@@ -594,6 +594,11 @@ impl Vm {
                     out.extend(t.iter().cloned());
                 }
                 Value::tuple(out)
+            }
+            (BinOp::Mul, Value::Bytes(b), n) | (BinOp::Mul, n, Value::Bytes(b)) if is_int(n) => {
+                let n = repeat_count(n)?;
+                check_size(b.len(), n)?;
+                Value::Bytes(Arc::new(b.repeat(n)))
             }
             (BinOp::Add, Value::Bytes(x), Value::Bytes(y)) => {
                 let mut v = (**x).clone();

@@ -45,7 +45,8 @@ fn slice_part(v: &Value) -> PyResult<Option<i64>> {
 
 pub fn slice_indices(s: &SliceObj, len: usize) -> PyResult<SliceIndices> {
     let len = len as i64;
-    let step = slice_part(&s.step)?.unwrap_or(1);
+    // CPython clamps the step to ±PY_SSIZE_T_MAX, so negating it cannot overflow.
+    let step = slice_part(&s.step)?.unwrap_or(1).max(-i64::MAX);
     if step == 0 {
         return Err(value_error("slice step cannot be zero"));
     }
@@ -53,7 +54,7 @@ pub fn slice_indices(s: &SliceObj, len: usize) -> PyResult<SliceIndices> {
     let adjust = |v: Option<i64>, default: i64| -> i64 {
         match v {
             None => default,
-            Some(i) if i < 0 => (i + len).max(lower),
+            Some(i) if i < 0 => i.saturating_add(len).max(lower),
             Some(i) => i.min(upper),
         }
     };
@@ -169,9 +170,18 @@ impl Vm {
             Value::Range(r) => {
                 if let Value::Slice(s) = i {
                     let si = slice_indices(s, r.len() as usize)?;
-                    let start = r.start + si.start * r.step;
-                    let step = r.step * si.step;
-                    let stop = start + si.len as i64 * step;
+                    // Computed wide: the new bounds may not fit in 64 bits even when every
+                    // element does.
+                    let start = r.start as i128 + si.start as i128 * r.step as i128;
+                    let step = r.step as i128 * si.step as i128;
+                    let stop = start + si.len as i128 * step;
+                    let (Ok(start), Ok(stop), Ok(step)) =
+                        (i64::try_from(start), i64::try_from(stop), i64::try_from(step))
+                    else {
+                        return Err(super::errors::overflow_error(
+                            "range slice bounds beyond 64 bits are not supported by gilsim",
+                        ));
+                    };
                     return Ok(Value::Range(Arc::new(RangeObj { start, stop, step })));
                 }
                 let idx = index_of(c, i)?;
@@ -323,7 +333,14 @@ impl Vm {
             Value::Dict(d) => d.map.lock().len(),
             Value::DictView(d) => d.dict.map.lock().len(),
             Value::Set(s) => s.set.lock().len(),
-            Value::Range(r) => r.len() as usize,
+            Value::Range(r) => match usize::try_from(r.len_wide()) {
+                Ok(n) if n <= i64::MAX as usize => n,
+                _ => {
+                    return Err(super::errors::overflow_error(
+                        "Python int too large to convert to C ssize_t",
+                    ))
+                }
+            },
             Value::Instance(_) | Value::Native(_) => match self.lookup_special(v, "__len__")? {
                 Some(f) => {
                     let n = self.call(&f, &[])?;

@@ -395,20 +395,24 @@ pub fn type_name(v: &Value) -> &str {
     &type_of(v).name
 }
 
-/// `isinstance(v, cls)` where `cls` is a class or a tuple of classes.
+/// `isinstance(v, cls)` where `cls` is a class or a (possibly nested) tuple of classes.
 pub fn isinstance(v: &Value, cls: &Value) -> super::PyResult<bool> {
-    match cls {
-        Value::Class(c) => Ok(type_of(v).is_subclass(c)),
-        Value::Tuple(items) => {
-            for i in items.iter() {
-                if isinstance(v, i)? {
+    let class = type_of(v);
+    let mut pending: Vec<&Value> = vec![cls];
+    while let Some(c) = pending.pop() {
+        match c {
+            Value::Class(c) => {
+                if class.is_subclass(c) {
                     return Ok(true);
                 }
             }
-            Ok(false)
+            Value::Tuple(items) => pending.extend(items.iter().rev()),
+            _ => {
+                return Err(super::errors::type_error(
+                    "isinstance() arg 2 must be a type, a tuple of types, or a union",
+                ))
+            }
         }
-        _ => Err(super::errors::type_error(
-            "isinstance() arg 2 must be a type, a tuple of types, or a union",
-        )),
     }
+    Ok(false)
 }

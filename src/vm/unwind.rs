@@ -143,27 +143,24 @@ impl Vm {
 /// Does exception value `e` match the `except` clause type `t` (a class or tuple of them)?
 pub(super) fn exception_matches(e: &Value, t: &Value) -> PyResult<bool> {
     let class = super::types::type_of(e);
-    match t {
-        Value::Class(c) => {
-            if !c.is_exception {
-                return Err(type_error(
-                    "catching classes that do not inherit from BaseException is not allowed",
-                ));
-            }
-            Ok(class.is_subclass(c))
-        }
-        Value::Tuple(items) => {
-            for i in items.iter() {
-                if exception_matches(e, i)? {
+    // An explicit work list: `except` tuples may nest as deep as a program likes.
+    let mut pending: Vec<&Value> = vec![t];
+    while let Some(t) = pending.pop() {
+        match t {
+            Value::Class(c) if c.is_exception => {
+                if class.is_subclass(c) {
                     return Ok(true);
                 }
             }
-            Ok(false)
+            Value::Tuple(items) => pending.extend(items.iter().rev()),
+            _ => {
+                return Err(type_error(
+                    "catching classes that do not inherit from BaseException is not allowed",
+                ))
+            }
         }
-        _ => Err(type_error(
-            "catching classes that do not inherit from BaseException is not allowed",
-        )),
     }
+    Ok(false)
 }
 
 #[cold]

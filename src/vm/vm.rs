@@ -38,7 +38,7 @@ pub struct Vm {
     /// Set before returning an error that must not gain a traceback entry (re-raise).
     pub(super) skip_traceback: bool,
     /// Containers whose repr is in progress (for `[...]` on self-reference).
-    pub(super) repr_active: Vec<usize>,
+    pub(super) repr_active: rustc_hash::FxHashSet<usize>,
     /// The value stack shared by all frames of this thread (locals, then operands).
     pub stack: Vec<Value>,
 }
@@ -55,7 +55,7 @@ impl Vm {
             native_depth: 0,
             breaker: Arc::new(AtomicU32::new(0)),
             skip_traceback: false,
-            repr_active: Vec::new(),
+            repr_active: Default::default(),
             stack: Vec::with_capacity(1024),
         }
     }
