@@ -181,8 +181,8 @@ fn render_table(rows: &[Row], python: Option<&str>) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<18} {:>10} {:>10} {:>7}  {}",
-        "workload", "gilsim", "python3", "ratio", "what"
+        "{:<18} {:>10} {:>10} {:>7}  what",
+        "workload", "gilsim", "python3", "ratio"
     );
     for r in rows {
         let g = match &r.gilsim {

@@ -73,11 +73,7 @@ pub fn param<'a>(args: &Args<'a>, index: usize, name: &str) -> Option<&'a Value>
 /// An integer argument as `i64` (`__index__` semantics for built-in ints and bools).
 pub fn index_i64(v: &Value) -> PyResult<i64> {
     match v {
-        Value::BigInt(b) => Err(overflow_error(if b.is_negative() {
-            "Python int too large to convert to C ssize_t"
-        } else {
-            "Python int too large to convert to C ssize_t"
-        })),
+        Value::BigInt(_) => Err(overflow_error("Python int too large to convert to C ssize_t")),
         _ => as_i64(v).ok_or_else(|| not_integer(v)),
     }
 }
@@ -131,7 +127,7 @@ pub fn not_integer(v: &Value) -> PyErr {
 }
 
 /// The `str` inside a value, or a TypeError naming what was expected.
-pub fn expect_str<'a>(v: &'a Value, what: impl FnOnce(&Value) -> String) -> PyResult<&'a str> {
+pub fn expect_str(v: &Value, what: impl FnOnce(&Value) -> String) -> PyResult<&str> {
     match v {
         Value::Str(s) => Ok(s.as_str()),
         other => Err(type_error(what(other))),

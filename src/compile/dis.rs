@@ -108,7 +108,7 @@ fn describe_arg(code: &Code, global_names: &[std::sync::Arc<str>], op: &Op) -> S
             .get(k as usize)
             .map(|c| format!("<code {}>", c.qualname))
             .unwrap_or_default(),
-        Compare(c) => format!("{}", cmp_symbol(c)),
+        Compare(c) => cmp_symbol(c).to_string(),
         ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t) | JumpIfFalseOrPop(t)
         | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => {
             format!("to {}", t)

@@ -128,11 +128,7 @@ impl<'a> Compiler<'a> {
                     return Err(CompileError::new("'return' outside function", s.span));
                 }
                 if let Some(v) = value {
-                    if self.unit().flags.is_generator {
-                        self.expr(v)?;
-                    } else {
-                        self.expr(v)?;
-                    }
+                    self.expr(v)?;
                 } else {
                     self.load_const(Value::None);
                 }

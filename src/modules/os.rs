@@ -117,7 +117,7 @@ fn str_arg<'a>(v: &'a Value, what: &str) -> PyResult<&'a str> {
     }
 }
 
-fn path_arg<'a>(v: &'a Value) -> PyResult<&'a str> {
+fn path_arg(v: &Value) -> PyResult<&str> {
     match v {
         Value::Str(s) => Ok(s.as_str()),
         other => Err(type_error(format!(

@@ -386,19 +386,16 @@ impl Vm {
                     return Ok(());
                 }
                 let class = inst.class.clone();
-                match class.lookup(name) {
-                    Some(Value::Property(p)) => {
-                        if matches!(p.fset, Value::None) {
-                            return Err(attribute_error(format!(
-                                "property '{}' of '{}' object has no setter",
-                                name, class.name
-                            )));
-                        }
-                        let fset = p.fset.clone();
-                        self.call(&fset, &[obj.clone(), v])?;
-                        return Ok(());
+                if let Some(Value::Property(p)) = class.lookup(name) {
+                    if matches!(p.fset, Value::None) {
+                        return Err(attribute_error(format!(
+                            "property '{}' of '{}' object has no setter",
+                            name, class.name
+                        )));
                     }
-                    _ => {}
+                    let fset = p.fset.clone();
+                    self.call(&fset, &[obj.clone(), v])?;
+                    return Ok(());
                 }
                 if let Some(hook) = class.lookup("__setattr__") {
                     if !matches!(hook, Value::Builtin(_)) {

@@ -607,28 +607,26 @@ impl Vm {
                                 continue;
                             }
                             let mut st = obj.state.lock();
-                            match &mut *st {
-                                IterState::Seq {
-                                    seq: Value::List(l),
-                                    index,
-                                } => {
-                                    let item = l.items.lock().get(*index).cloned();
-                                    match item {
-                                        Some(v) => {
-                                            *index += 1;
-                                            drop(st);
-                                            self.stack.push(v);
-                                        }
-                                        None => {
-                                            *st = IterState::Exhausted;
-                                            drop(st);
-                                            self.stack.pop();
-                                            f.ip = target as usize;
-                                        }
+                            if let IterState::Seq {
+                                seq: Value::List(l),
+                                index,
+                            } = &mut *st
+                            {
+                                let item = l.items.lock().get(*index).cloned();
+                                match item {
+                                    Some(v) => {
+                                        *index += 1;
+                                        drop(st);
+                                        self.stack.push(v);
                                     }
-                                    continue;
+                                    None => {
+                                        *st = IterState::Exhausted;
+                                        drop(st);
+                                        self.stack.pop();
+                                        f.ip = target as usize;
+                                    }
                                 }
-                                _ => {}
+                                continue;
                             }
                         }
                         Value::Generator(gen) => {

@@ -124,13 +124,13 @@ fn general(ax: f64, p: usize, alt: bool, add_dot_0: bool) -> String {
         let point = exp as usize + 1;
         if digits.len() <= point {
             let mut int_part = digits.clone();
-            int_part.extend(std::iter::repeat('0').take(point - digits.len()));
+            int_part.extend(std::iter::repeat_n('0', point - digits.len()));
             (int_part, String::new())
         } else {
             (digits[..point].to_string(), digits[point..].to_string())
         }
     } else {
-        let mut frac: String = std::iter::repeat('0').take((-exp - 1) as usize).collect();
+        let mut frac: String = std::iter::repeat_n('0', (-exp - 1) as usize).collect();
         frac.push_str(&digits);
         ("0".to_string(), frac)
     };

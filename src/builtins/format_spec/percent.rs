@@ -359,14 +359,14 @@ fn output(out: &mut String, body: &str, numeric: bool, conv: char, flags: Flags,
     if flags.left {
         out.extend(sign);
         out.push_str(rest);
-        out.extend(std::iter::repeat(' ').take(pad));
+        out.extend(std::iter::repeat_n(' ', pad));
     } else if zero {
         out.extend(sign);
         out.push_str(prefix);
-        out.extend(std::iter::repeat('0').take(pad));
+        out.extend(std::iter::repeat_n('0', pad));
         out.push_str(digits);
     } else {
-        out.extend(std::iter::repeat(' ').take(pad));
+        out.extend(std::iter::repeat_n(' ', pad));
         out.extend(sign);
         out.push_str(rest);
     }

@@ -182,9 +182,9 @@ impl Spec {
             _ => (n, 0),
         };
         let mut out = String::with_capacity(body.len() + n);
-        out.extend(std::iter::repeat(self.fill).take(left));
+        out.extend(std::iter::repeat_n(self.fill, left));
         out.push_str(body);
-        out.extend(std::iter::repeat(self.fill).take(right));
+        out.extend(std::iter::repeat_n(self.fill, right));
         out
     }
 
@@ -220,7 +220,7 @@ impl Spec {
         head.extend(sign);
         head.push_str(prefix);
         if self.align == '=' && total < width {
-            head.extend(std::iter::repeat(self.fill).take(width - total));
+            head.extend(std::iter::repeat_n(self.fill, width - total));
             head.push_str(&grouped);
             head.push_str(rest);
             return head;
@@ -252,7 +252,7 @@ fn group_digits(digits: &str, min_width: usize, sep: char, group: usize) -> Stri
         for i in 0..n_chars {
             out.push(digits[(remaining - 1 - i) as usize]);
         }
-        out.extend(std::iter::repeat('0').take(n_zeros as usize));
+        out.extend(std::iter::repeat_n('0', n_zeros as usize));
         remaining -= n_chars;
         min_width -= l;
         if remaining <= 0 && min_width <= 0 {

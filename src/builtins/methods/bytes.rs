@@ -83,7 +83,7 @@ pub fn decode_bytes(b: &[u8], encoding: &str, errors: &str) -> PyResult<String> 
             Err(e) => {
                 let pos = e.valid_up_to();
                 let byte = b.get(pos).copied().unwrap_or(0);
-                let reason = if byte >= 0x80 && byte < 0xc0 || byte >= 0xf8 {
+                let reason = if (0x80..0xc0).contains(&byte) || byte >= 0xf8 {
                     "invalid start byte"
                 } else if e.error_len().is_none() {
                     "unexpected end of data"

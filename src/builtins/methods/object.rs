@@ -137,7 +137,7 @@ fn object_hash(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     }
 }
 
-fn attr_name<'a>(v: &'a Value) -> PyResult<&'a str> {
+fn attr_name(v: &Value) -> PyResult<&str> {
     match v {
         Value::Str(s) => Ok(s.as_str()),
         other => Err(type_error(format!(
