@@ -40,6 +40,10 @@ pub enum FrameKind {
     GenForIter { exit: u32 },
     /// A generator resumed from Rust (`next()`, `send()`, `throw()`).
     GenBoundary,
+    /// A generator consumed whole by Rust code (`Vm::for_each`): at each `yield` the
+    /// dispatch loop hands the value out and the frame stays where it is, so nothing is
+    /// suspended and resumed per item.
+    GenConsumer,
     /// A generator resumed by `YieldFrom` in the caller.
     GenYieldFrom,
 }

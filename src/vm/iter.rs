@@ -306,6 +306,59 @@ impl Vm {
         Ok(r)
     }
 
+    /// Calls `f` with each item of `iterable` until it returns `Ok(false)` or the items run
+    /// out. A generator runs as one frame for the whole loop (`FrameKind::GenConsumer`)
+    /// instead of being resumed and suspended per item; if `f` stops early or fails, the
+    /// generator is left suspended at that `yield`, as if `next()` had been called.
+    pub fn for_each(&mut self, iterable: &Value, f: &mut dyn FnMut(&mut Vm, Value) -> PyResult<bool>) -> PyResult<()> {
+        let Value::Generator(gen) = iterable else {
+            let it = self.get_iter(iterable)?;
+            while let Some(v) = self.next(&it)? {
+                if !f(self, v)? {
+                    break;
+                }
+            }
+            return Ok(());
+        };
+        self.enter_native()?;
+        let r = self.consume_generator(gen, f);
+        self.leave_native();
+        r
+    }
+
+    fn consume_generator(
+        &mut self,
+        gen: &Arc<super::objects::Generator>,
+        f: &mut dyn FnMut(&mut Vm, Value) -> PyResult<bool>,
+    ) -> PyResult<()> {
+        let Some(mut frame) = self.take_generator_frame(gen.clone(), Value::None)? else {
+            return Ok(());
+        };
+        frame.kind = super::frame::FrameKind::GenConsumer;
+        self.frames.push(frame);
+        let depth = self.frames.len();
+        loop {
+            match self.run()? {
+                super::vm::RunExit::Return(_) => return Ok(()),
+                super::vm::RunExit::Yield(v) => {
+                    debug_assert_eq!(self.frames.len(), depth, "the consumed frame stays on top");
+                    let keep_going = f(self, v);
+                    match keep_going {
+                        Ok(true) => self.stack.push(Value::None),
+                        other => {
+                            // Stop here: suspend the generator at this yield.
+                            let mut frame = self.frames.pop().expect("consumed generator frame");
+                            let gen = frame.generator.take().expect("generator frame");
+                            frame.kind = super::frame::FrameKind::Normal;
+                            self.release_generator_stack(&gen, Some(frame));
+                            return other.map(|_| ());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Every item of an iterable.
     pub fn collect(&mut self, v: &Value) -> PyResult<Vec<Value>> {
         match v {
@@ -321,11 +374,11 @@ impl Vm {
             Value::Dict(d) => Ok(d.map.lock().keys().map(|k| k.value.clone()).collect()),
             Value::Set(s) => Ok(s.set.lock().iter().map(|k| k.value.clone()).collect()),
             _ => {
-                let it = self.get_iter(v)?;
                 let mut out = Vec::new();
-                while let Some(x) = self.next(&it)? {
+                self.for_each(v, &mut |_, x| {
                     out.push(x);
-                }
+                    Ok(true)
+                })?;
                 Ok(out)
             }
         }

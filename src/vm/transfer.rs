@@ -18,13 +18,17 @@ impl Vm {
     /// suspends too, at its `YieldFrom`, and so on up the chain.
     pub(super) fn suspend_generator(&mut self, value: Value) -> Option<RunExit> {
         loop {
+            if self.frames.last().map(|f| f.kind) == Some(FrameKind::GenConsumer) {
+                // Consumed from Rust: hand the value out, keep the frame in place.
+                return Some(RunExit::Yield(value));
+            }
             let mut frame = self.frames.pop().expect("generator frame");
             let kind = frame.kind;
             let gen = frame.generator.take().expect("yield outside a generator frame");
             frame.kind = FrameKind::Normal;
             self.release_generator_stack(&gen, Some(frame));
             match kind {
-                FrameKind::GenBoundary => return Some(RunExit::Yield(value)),
+                FrameKind::GenBoundary | FrameKind::GenConsumer => return Some(RunExit::Yield(value)),
                 // The delegating frame is now on top, positioned at its YieldFrom with the
                 // sub-generator on its stack: it yields the same value.
                 FrameKind::GenYieldFrom => continue,
@@ -59,7 +63,7 @@ impl Vm {
                 self.stack.push(value);
                 Ok(None)
             }
-            FrameKind::Boundary | FrameKind::GenBoundary => Ok(Some(RunExit::Return(value))),
+            FrameKind::Boundary | FrameKind::GenBoundary | FrameKind::GenConsumer => Ok(Some(RunExit::Return(value))),
             FrameKind::GenForIter { exit } => {
                 // Exhausted inside a for loop: drop the iterator and leave the loop.
                 self.stack.pop();

@@ -61,7 +61,7 @@ impl Vm {
                 None => self.stack.truncate(frame.ret_to),
             }
             match frame.kind {
-                FrameKind::Boundary | FrameKind::GenBoundary => return Err(err),
+                FrameKind::Boundary | FrameKind::GenBoundary | FrameKind::GenConsumer => return Err(err),
                 FrameKind::Normal | FrameKind::GenForIter { .. } | FrameKind::GenYieldFrom => {}
             }
         }

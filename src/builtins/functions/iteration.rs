@@ -202,7 +202,6 @@ fn sum(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         Value::Bytes(_) => return Err(type_error("sum() can't sum bytes [use b''.join(seq) instead]")),
         _ => {}
     }
-    let it = vm.get_iter(&args.pos[0])?;
     // Ints accumulate in place (a machine word, then one growing big int) instead of
     // allocating a new int object per addition.
     enum Acc {
@@ -210,12 +209,13 @@ fn sum(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         Big(num_bigint::BigInt),
         Other(Value),
     }
-    let mut acc = match start {
+    let mut acc = Some(match start {
         Value::Int(i) => Acc::Small(i),
         other => Acc::Other(other),
-    };
-    while let Some(v) = vm.next(&it)? {
-        acc = match (acc, v) {
+    });
+    vm.for_each(&args.pos[0], &mut |vm, v| {
+        let cur = acc.take().unwrap_or(Acc::Small(0));
+        acc = Some(match (cur, v) {
             (Acc::Small(a), Value::Int(b)) => match a.checked_add(b) {
                 Some(s) => Acc::Small(s),
                 None => Acc::Big(num_bigint::BigInt::from(a) + b),
@@ -229,8 +229,8 @@ fn sum(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
                 Acc::Big(a)
             }
             (Acc::Other(Value::Float(a)), Value::Float(b)) => Acc::Other(Value::Float(a + b)),
-            (acc, v) => {
-                let left = match acc {
+            (cur, v) => {
+                let left = match cur {
                     Acc::Small(i) => Value::Int(i),
                     Acc::Big(b) => Value::from_bigint(b),
                     Acc::Other(o) => o,
@@ -240,8 +240,10 @@ fn sum(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
                     other => Acc::Other(other),
                 }
             }
-        };
-    }
+        });
+        Ok(true)
+    })?;
+    let acc = acc.unwrap_or(Acc::Small(0));
     Ok(match acc {
         Acc::Small(i) => Value::Int(i),
         Acc::Big(b) => Value::from_bigint(b),
