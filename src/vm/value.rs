@@ -62,6 +62,7 @@ impl Clone for Value {
             Value::Float(f) => Value::Float(*f),
             Value::Bool(b) => Value::Bool(*b),
             Value::None => Value::None,
+            Value::Null => Value::Null,
             _ => self.clone_heap(),
         }
     }
