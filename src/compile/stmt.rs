@@ -348,7 +348,7 @@ impl<'a> Compiler<'a> {
             }
             _ => {
                 return Err(CompileError::new(
-                    format!("cannot assign to {}", describe_target(target)),
+                    format!("cannot assign to {}", crate::syntax::expr_name(target)),
                     target.span,
                 ))
             }
@@ -396,7 +396,7 @@ impl<'a> Compiler<'a> {
                 return Err(CompileError::new(
                     format!(
                         "'{}' is an illegal expression for augmented assignment",
-                        describe_target(target)
+                        crate::syntax::expr_name(target)
                     ),
                     target.span,
                 ))
@@ -426,7 +426,7 @@ impl<'a> Compiler<'a> {
             }
             _ => {
                 return Err(CompileError::new(
-                    format!("cannot delete {}", describe_target(target)),
+                    format!("cannot delete {}", crate::syntax::expr_name(target)),
                     target.span,
                 ))
             }
@@ -704,30 +704,4 @@ impl<'a> Compiler<'a> {
 pub(super) enum FunctionBody<'a> {
     Stmts(&'a [Stmt]),
     Lambda(&'a Expr),
-}
-
-/// How CPython names an invalid assignment target in its error message.
-fn describe_target(e: &Expr) -> &'static str {
-    match &e.kind {
-        ExprKind::Call { .. } => "function call",
-        ExprKind::Constant(Constant::None)
-        | ExprKind::Constant(Constant::True)
-        | ExprKind::Constant(Constant::False) => "constant",
-        ExprKind::Constant(_) | ExprKind::FString(_) => "literal",
-        ExprKind::Binary { .. } | ExprKind::Unary { .. } => "expression",
-        ExprKind::BoolOp { .. } => "expression",
-        ExprKind::Compare { .. } => "comparison",
-        ExprKind::Lambda { .. } => "lambda",
-        ExprKind::IfExp { .. } => "conditional expression",
-        ExprKind::ListComp { .. } => "list comprehension",
-        ExprKind::SetComp { .. } => "set comprehension",
-        ExprKind::DictComp { .. } => "dict comprehension",
-        ExprKind::GeneratorExp { .. } => "generator expression",
-        ExprKind::Yield(_) | ExprKind::YieldFrom(_) => "yield expression",
-        ExprKind::Await(_) => "await expression",
-        ExprKind::NamedExpr { .. } => "named expression",
-        ExprKind::Dict(_) => "dict literal",
-        ExprKind::Set(_) => "set display",
-        _ => "expression",
-    }
 }

@@ -77,7 +77,7 @@ pub(crate) enum TargetCtx {
 }
 
 /// CPython's name for an expression in error messages (`_PyPegen_get_expr_name`).
-pub(crate) fn expr_name(e: &Expr) -> &'static str {
+pub fn expr_name(e: &Expr) -> &'static str {
     match &e.kind {
         ExprKind::Name(_) => "name",
         ExprKind::Constant(Constant::None) => "None",

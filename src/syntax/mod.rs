@@ -17,6 +17,7 @@ pub mod source;
 mod strings;
 mod token;
 
+pub use actions::expr_name;
 pub use diagnostic::render_syntax_errors;
 pub use error::{SyntaxError, SyntaxErrorKind};
 pub use token::{display_tokens, StrLit, Tok};
