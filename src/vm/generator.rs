@@ -107,7 +107,14 @@ fn gen_throw(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             let inst = vm.instantiate(&c.clone(), Args::positional(std::slice::from_ref(v)))?;
             PyErr::from_value(inst)?
         }
-        _ => vm.make_exception(typ.clone())?,
+        (Value::Class(c), _) if c.is_exception => vm.make_exception(typ.clone())?,
+        (Value::Instance(i), _) if i.exc.is_some() => vm.make_exception(typ.clone())?,
+        (other, _) => {
+            return Err(type_error(format!(
+                "exceptions must be classes or instances deriving from BaseException, not {}",
+                super::types::type_name(other)
+            )))
+        }
     };
     match vm.throw_into_generator(&gen, err)? {
         GenStep::Yield(v) => Ok(v),

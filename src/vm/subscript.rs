@@ -108,6 +108,14 @@ fn index_of(container: &Value, i: &Value) -> PyResult<i64> {
 
 impl Vm {
     pub fn getitem(&mut self, c: &Value, i: &Value) -> PyResult<Value> {
+        let converted;
+        let i = match self.sequence_index(c, i)? {
+            Some(v) => {
+                converted = v;
+                &converted
+            }
+            None => i,
+        };
         match c {
             Value::List(l) => {
                 if let Value::Slice(s) = i {
@@ -212,6 +220,14 @@ impl Vm {
     }
 
     pub fn setitem(&mut self, c: &Value, i: &Value, v: Value) -> PyResult<()> {
+        let converted;
+        let i = match self.sequence_index(c, i)? {
+            Some(v) => {
+                converted = v;
+                &converted
+            }
+            None => i,
+        };
         match c {
             Value::List(l) => {
                 if let Value::Slice(s) = i {
@@ -267,6 +283,14 @@ impl Vm {
     }
 
     pub fn delitem(&mut self, c: &Value, i: &Value) -> PyResult<()> {
+        let converted;
+        let i = match self.sequence_index(c, i)? {
+            Some(v) => {
+                converted = v;
+                &converted
+            }
+            None => i,
+        };
         match c {
             Value::List(l) => {
                 let mut items = l.items.lock();
@@ -323,6 +347,27 @@ fn not_subscriptable(c: &Value) -> PyErr {
 }
 
 impl Vm {
+    /// For a sequence subscripted by an object with `__index__` (PEP 357), that int.
+    fn sequence_index(&mut self, c: &Value, i: &Value) -> PyResult<Option<Value>> {
+        let is_seq = matches!(
+            c,
+            Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::Range(_)
+        );
+        if !is_seq || !matches!(i, Value::Instance(_)) {
+            return Ok(None);
+        }
+        let Some(f) = self.lookup_special(i, "__index__")? else {
+            return Ok(None);
+        };
+        match self.call(&f, &[])? {
+            v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => Ok(Some(v)),
+            other => Err(type_error(format!(
+                "__index__ returned non-int (type {})",
+                type_name(&other)
+            ))),
+        }
+    }
+
     /// `len(v)`
     pub fn len(&mut self, v: &Value) -> PyResult<usize> {
         Ok(match v {

@@ -14,7 +14,7 @@ use super::PyResult;
 impl Vm {
     /// Finds a handler for `err`: in the current frame's block stack, else in its callers.
     /// Returns `Err` once the error leaves the innermost boundary frame.
-    pub(super) fn unwind(&mut self, err: PyErr) -> PyResult<()> {
+    pub(super) fn unwind(&mut self, mut err: PyErr) -> PyResult<()> {
         let mut add_tb = !std::mem::take(&mut self.skip_traceback);
         loop {
             let Some(frame) = self.frames.last_mut() else {
@@ -57,7 +57,19 @@ impl Vm {
             // No handler here: the frame is done.
             let frame = self.frames.pop().expect("frame present");
             match &frame.generator {
-                Some(gen) => self.release_generator_stack(gen, None),
+                Some(gen) => {
+                    self.release_generator_stack(gen, None);
+                    // PEP 479: a StopIteration escaping a generator becomes a RuntimeError,
+                    // so it cannot silently end the loop that drives the generator.
+                    if err.is_instance_of(&exc().stop_iteration) {
+                        let inner = err;
+                        err = PyErr::new(&exc().runtime_error, "generator raised StopIteration");
+                        let mut st = err.state();
+                        st.cause = Some(inner.value());
+                        st.suppress_context = true;
+                        drop(st);
+                    }
+                }
                 None => self.stack.truncate(frame.ret_to),
             }
             match frame.kind {
