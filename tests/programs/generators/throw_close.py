@@ -22,6 +22,7 @@ try:
     it.throw(5)
 except TypeError as e:
     print("TypeError:", e)
+it.close()  # explicitly: gilsim does not yet finalize suspended generators when they die
 fresh = g()
 try:
     fresh.throw(KeyError("never started"))
