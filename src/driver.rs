@@ -25,7 +25,11 @@ pub struct Diagnostics {
 /// Reads a source file, rejecting what is not UTF-8 with a located error.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("gilsim: can't open file '{}': {}", path.display(), e))?;
-    let name = path.display().to_string();
+    // Tracebacks name the script by its absolute path, as CPython 3.9+ does for __main__.
+    let name = std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string();
     match String::from_utf8(bytes) {
         Ok(text) => Ok(SourceFile::new(name, text)),
         Err(e) => {
@@ -148,6 +152,12 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
         Ok(_) => 0,
         Err(e) => exit_code_for(&mut vm, &e),
     };
+    // Module globals die with the interpreter, as at CPython's shutdown: generators they
+    // held get to run their cleanup.
+    if let Some(main) = vm.interp.modules.lock().get("__main__").cloned() {
+        main.clear();
+    }
+    vm.finalize_dead_generators();
     interp.flush_stdout();
     code
 }

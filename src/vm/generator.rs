@@ -1,10 +1,14 @@
 //! Generator methods that reach into a suspended frame: `send`, `throw`, `close`
 //! (Objects/genobject.c gen_send_ex, gen_throw, gen_close).
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
+use parking_lot::Mutex;
+
 use super::errors::{runtime_error, stop_iteration, type_error, PyErr};
-use super::frame::FrameKind;
+use super::frame::{Frame, FrameKind};
 use super::objects::{Args, BuiltinFunction, Generator};
 use super::types::exc;
 use super::value::Value;
@@ -21,7 +25,101 @@ fn this(args: &Args<'_>, name: &str) -> PyResult<Arc<Generator>> {
     }
 }
 
+thread_local! {
+    /// Suspended generators that died with a `try`/`with` open in their frame, waiting for
+    /// this thread's VM to run their cleanup (CPython runs it at once, at refcount zero; we
+    /// run it at the next eval-breaker poll, which comes within one call or loop iteration).
+    static DEAD_GENERATORS: RefCell<Vec<(Frame, Vec<Value>, Arc<str>)>> = const { RefCell::new(Vec::new()) };
+    /// The eval breaker of this thread's VM, to ask it to run that cleanup.
+    static BREAKER: RefCell<Option<Arc<AtomicU32>>> = const { RefCell::new(None) };
+}
+
+/// Called once per VM thread.
+pub(super) fn register_breaker(b: &Arc<AtomicU32>) {
+    let _ = BREAKER.try_with(|slot| *slot.borrow_mut() = Some(b.clone()));
+}
+
+impl Drop for Generator {
+    fn drop(&mut self) {
+        let st = self.state.get_mut();
+        if st.finished || st.running {
+            return;
+        }
+        let Some(frame) = st.frame.take() else {
+            return;
+        };
+        // Only a started generator inside a try/with has cleanup to run (gen_close would
+        // otherwise just mark it finished).
+        if frame.ip == 0 || frame.blocks.is_empty() {
+            return;
+        }
+        let values = std::mem::take(&mut st.values);
+        let name = self.name.clone();
+        let queued = DEAD_GENERATORS
+            .try_with(|q| q.borrow_mut().push((frame, values, name)))
+            .is_ok();
+        if queued {
+            let _ = BREAKER.try_with(|b| {
+                if let Some(b) = &*b.borrow() {
+                    b.fetch_or(super::vm::breaker::FINALIZE, Ordering::Relaxed);
+                }
+            });
+        }
+    }
+}
+
 impl Vm {
+    /// Runs the cleanup of generators that died suspended: `close()`, and CPython's
+    /// "Exception ignored in" report for whatever escapes it.
+    pub fn finalize_dead_generators(&mut self) {
+        loop {
+            let Some((frame, values, name)) = DEAD_GENERATORS.try_with(|q| q.borrow_mut().pop()).ok().flatten() else {
+                return;
+            };
+            let gen = Arc::new(Generator {
+                state: Mutex::new(super::objects::GenState {
+                    frame: Some(frame),
+                    values,
+                    running: false,
+                    finished: false,
+                }),
+                name,
+            });
+            let err = PyErr::with_args(&exc().generator_exit, Vec::new());
+            let outcome = self.throw_into_generator(&gen, err);
+            let escaped = match outcome {
+                Ok(GenStep::Return(_)) => None,
+                Ok(GenStep::Yield(_)) => Some(runtime_error("generator ignored GeneratorExit")),
+                Err(e) if e.is_instance_of(&exc().generator_exit) || e.is_instance_of(&exc().stop_iteration) => None,
+                Err(e) => Some(e),
+            };
+            {
+                // Whatever happened, it is finished now (and must not be queued again).
+                let mut st = gen.state.lock();
+                st.finished = true;
+                st.frame = None;
+            }
+            if let Some(e) = escaped {
+                // Reported from where the program was when the generator died.
+                if let Some(f) = self.frames.last() {
+                    let entry = super::objects::TracebackEntry {
+                        code: f.code().clone(),
+                        ip: f.ip.saturating_sub(1),
+                    };
+                    e.state().traceback.push(entry);
+                }
+                self.interp.flush_stdout();
+                let report = self.format_exception(&e);
+                eprint!(
+                    "Exception ignored in: <generator object {} at {:#x}>\n{}",
+                    gen.name,
+                    Arc::as_ptr(&gen) as usize,
+                    report
+                );
+            }
+        }
+    }
+
     /// Raises `err` inside the generator at its suspension point.
     pub fn throw_into_generator(&mut self, gen: &Arc<Generator>, err: PyErr) -> PyResult<GenStep> {
         {

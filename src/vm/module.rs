@@ -57,6 +57,15 @@ impl Module {
         }
     }
 
+    /// Unbinds every global (interpreter shutdown), dropping the values outside the lock.
+    pub fn clear(&self) {
+        let old: Vec<Option<Value>> = {
+            let mut g = self.globals.write();
+            g.values.iter_mut().map(|v| v.take()).collect()
+        };
+        drop(old);
+    }
+
     /// Every bound name with its value, in slot order.
     pub fn items(&self) -> Vec<(Arc<str>, Value)> {
         let g = self.globals.read();

@@ -94,7 +94,13 @@ impl Vm {
                 }
                 Op::StoreGlobal(g) => {
                     let v = pop!(self);
-                    f.func.globals.globals.write().values[g as usize] = Some(v);
+                    let old = f.func.globals.globals.write().values[g as usize].replace(v);
+                    if let Some(old) = old {
+                        old.discard();
+                        // Rebinding may have dropped a suspended generator: run its cleanup
+                        // now, as CPython does at refcount zero (only that, never a switch).
+                        self.run_pending_finalizers();
+                    }
                 }
                 Op::DeleteGlobal(g) => {
                     let old = f.func.globals.globals.write().values[g as usize].take();
@@ -102,6 +108,8 @@ impl Vm {
                         let name = f.func.globals.slot_name(g as usize);
                         return Err(name_error(format!("name '{}' is not defined", name)));
                     }
+                    drop(old);
+                    self.run_pending_finalizers();
                 }
                 Op::LoadName(n) => {
                     let name = f.code().names[n as usize].clone();
@@ -227,13 +235,16 @@ impl Vm {
                     }
                 }
                 Op::Call(n) => {
-                    let callee_at = self.stack.len() - n as usize - 1;
-                    self.call_at(callee_at, &[])?;
                     if self.breaker_set() {
                         self.handle_breaker()?;
                     }
+                    let callee_at = self.stack.len() - n as usize - 1;
+                    self.call_at(callee_at, &[])?;
                 }
                 Op::CallMethod(n) => {
+                    if self.breaker_set() {
+                        self.handle_breaker()?;
+                    }
                     let self_at = self.stack.len() - n as usize - 1;
                     if matches!(self.stack[self_at], Value::Null) {
                         // [attr, NULL, args] -> [NULL, attr, args]: call `attr`, and let the
@@ -242,9 +253,6 @@ impl Vm {
                         self.call_at_with(self_at, &[], 1)?;
                     } else {
                         self.call_at(self_at - 1, &[])?;
-                    }
-                    if self.breaker_set() {
-                        self.handle_breaker()?;
                     }
                 }
                 Op::CallKw(n) => {

@@ -24,6 +24,8 @@ pub mod breaker {
     pub const DROP_REQUEST: u32 = 1;
     /// A signal (Ctrl-C) or a timeout is pending.
     pub const PENDING_SIGNAL: u32 = 2;
+    /// Suspended generators died with a `try`/`with` open: their cleanup must run.
+    pub const FINALIZE: u32 = 4;
 }
 
 pub struct Vm {
@@ -48,12 +50,14 @@ const NATIVE_DEPTH_LIMIT: usize = 20_000;
 
 impl Vm {
     pub fn new(interp: Arc<Interpreter>) -> Vm {
+        let breaker = Arc::new(AtomicU32::new(0));
+        super::generator::register_breaker(&breaker);
         Vm {
             interp,
             frames: Vec::with_capacity(64),
             exc_info: Vec::new(),
             native_depth: 0,
-            breaker: Arc::new(AtomicU32::new(0)),
+            breaker,
             skip_traceback: false,
             repr_active: Default::default(),
             stack: Vec::with_capacity(1024),
@@ -200,6 +204,16 @@ impl Vm {
         }
     }
 
+    /// Runs the cleanup of generators that just died, if any (and nothing else the breaker
+    /// may be asking for).
+    #[inline]
+    pub fn run_pending_finalizers(&mut self) {
+        if self.breaker.load(Ordering::Relaxed) & breaker::FINALIZE != 0 {
+            self.breaker.fetch_and(!breaker::FINALIZE, Ordering::Relaxed);
+            self.finalize_dead_generators();
+        }
+    }
+
     /// Whether the eval breaker has anything pending.
     #[inline]
     pub fn breaker_set(&self) -> bool {
@@ -223,6 +237,11 @@ pub enum CallTarget {
 /// What a thread does when its eval breaker is set. The GIL policies hook in here.
 #[cold]
 pub fn breaker_hook(vm: &mut Vm) -> PyResult<()> {
-    vm.breaker.fetch_and(!breaker::PENDING_SIGNAL, Ordering::Relaxed);
+    let bits = vm
+        .breaker
+        .fetch_and(!(breaker::PENDING_SIGNAL | breaker::FINALIZE), Ordering::Relaxed);
+    if bits & breaker::FINALIZE != 0 {
+        vm.finalize_dead_generators();
+    }
     Ok(())
 }
