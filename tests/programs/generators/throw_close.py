@@ -22,7 +22,7 @@ try:
     it.throw(5)
 except TypeError as e:
     print("TypeError:", e)
-it.close()  # explicitly: gilsim does not yet finalize suspended generators when they die
+it.close()
 fresh = g()
 try:
     fresh.throw(KeyError("never started"))
