@@ -3,7 +3,6 @@
 //! wall time of several runs is reported, and the two outputs must agree.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -232,9 +231,4 @@ fn render_json(rows: &[Row], python: Option<&str>) -> String {
         .collect();
     let v = serde_json::json!({ "python": python, "workloads": items });
     serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
-}
-
-/// Where the workload sources live in the repository (for documentation).
-pub fn workload_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/bench/workloads")
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use indexmap::{IndexMap, IndexSet};
 use num_bigint::BigInt;
-use num_traits::{ToPrimitive, Zero};
+use num_traits::ToPrimitive;
 
 use super::errors::type_error;
 use super::value::Value;
@@ -233,11 +233,6 @@ fn hash_tuple(items: &[Value]) -> PyResult<i64> {
         return Ok(1546275796);
     }
     Ok(acc as i64)
-}
-
-/// True when `b` is zero (used by callers that need to avoid a division).
-pub fn bigint_is_zero(b: &BigInt) -> bool {
-    b.is_zero()
 }
 
 #[cfg(test)]
