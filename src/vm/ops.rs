@@ -580,20 +580,12 @@ impl Vm {
                 let n = repeat_count(n)?;
                 let items = l.items.lock();
                 check_size(items.len(), n)?;
-                let mut out = Vec::with_capacity(items.len() * n);
-                for _ in 0..n {
-                    out.extend(items.iter().cloned());
-                }
-                Value::list(out)
+                Value::list(repeat_values(&items, n))
             }
             (BinOp::Mul, Value::Tuple(t), n) | (BinOp::Mul, n, Value::Tuple(t)) if is_int(n) => {
                 let n = repeat_count(n)?;
                 check_size(t.len(), n)?;
-                let mut out = Vec::with_capacity(t.len() * n);
-                for _ in 0..n {
-                    out.extend(t.iter().cloned());
-                }
-                Value::tuple(out)
+                Value::tuple(repeat_values(&t, n))
             }
             (BinOp::Mul, Value::Bytes(b), n) | (BinOp::Mul, n, Value::Bytes(b)) if is_int(n) => {
                 let n = repeat_count(n)?;
@@ -1029,6 +1021,15 @@ fn check_size(len: usize, n: usize) -> PyResult<()> {
         Some(total) if total <= (1 << 32) => Ok(()),
         _ => Err(super::errors::memory_error("")),
     }
+}
+
+/// `seq * n` for lists and tuples (the caller has checked the size).
+fn repeat_values(items: &[Value], n: usize) -> Vec<Value> {
+    let mut out = Vec::with_capacity(items.len() * n);
+    for _ in 0..n {
+        out.extend_from_slice(items);
+    }
+    out
 }
 
 #[cold]

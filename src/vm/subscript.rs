@@ -1,6 +1,7 @@
 //! Subscripts: `c[i]`, `c[i] = v`, `del c[i]`, with slices (Objects/sliceobject.c
 //! `PySlice_AdjustIndices`) for lists, tuples, strings, bytes and ranges.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::dict::Key;
@@ -108,14 +109,8 @@ fn index_of(container: &Value, i: &Value) -> PyResult<i64> {
 
 impl Vm {
     pub fn getitem(&mut self, c: &Value, i: &Value) -> PyResult<Value> {
-        let converted;
-        let i = match self.sequence_index(c, i)? {
-            Some(v) => {
-                converted = v;
-                &converted
-            }
-            None => i,
-        };
+        let i = self.sequence_index(c, i)?;
+        let i: &Value = &i;
         match c {
             Value::List(l) => {
                 if let Value::Slice(s) = i {
@@ -220,14 +215,8 @@ impl Vm {
     }
 
     pub fn setitem(&mut self, c: &Value, i: &Value, v: Value) -> PyResult<()> {
-        let converted;
-        let i = match self.sequence_index(c, i)? {
-            Some(v) => {
-                converted = v;
-                &converted
-            }
-            None => i,
-        };
+        let i = self.sequence_index(c, i)?;
+        let i: &Value = &i;
         match c {
             Value::List(l) => {
                 if let Value::Slice(s) = i {
@@ -283,14 +272,8 @@ impl Vm {
     }
 
     pub fn delitem(&mut self, c: &Value, i: &Value) -> PyResult<()> {
-        let converted;
-        let i = match self.sequence_index(c, i)? {
-            Some(v) => {
-                converted = v;
-                &converted
-            }
-            None => i,
-        };
+        let i = self.sequence_index(c, i)?;
+        let i: &Value = &i;
         match c {
             Value::List(l) => {
                 let mut items = l.items.lock();
@@ -347,20 +330,21 @@ fn not_subscriptable(c: &Value) -> PyErr {
 }
 
 impl Vm {
-    /// For a sequence subscripted by an object with `__index__` (PEP 357), that int.
-    fn sequence_index(&mut self, c: &Value, i: &Value) -> PyResult<Option<Value>> {
+    /// The index to use: for a sequence subscripted by an object with `__index__`
+    /// (PEP 357), that int; otherwise `i` itself.
+    fn sequence_index<'a>(&mut self, c: &Value, i: &'a Value) -> PyResult<Cow<'a, Value>> {
         let is_seq = matches!(
             c,
             Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::Range(_)
         );
         if !is_seq || !matches!(i, Value::Instance(_)) {
-            return Ok(None);
+            return Ok(Cow::Borrowed(i));
         }
         let Some(f) = self.lookup_special(i, "__index__")? else {
-            return Ok(None);
+            return Ok(Cow::Borrowed(i));
         };
         match self.call(&f, &[])? {
-            v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => Ok(Some(v)),
+            v @ (Value::Int(_) | Value::BigInt(_) | Value::Bool(_)) => Ok(Cow::Owned(v)),
             other => Err(type_error(format!(
                 "__index__ returned non-int (type {})",
                 type_name(&other)
