@@ -8,6 +8,7 @@ pub mod bench;
 pub mod builtins;
 pub mod compile;
 pub mod driver;
+pub mod gil;
 pub mod modules;
 pub mod syntax;
 pub mod vm;
