@@ -124,6 +124,12 @@ pub fn import_file(vm: &mut Vm, name: &str, path: &Path) -> PyResult<Arc<Module>
 pub struct RunOptions {
     /// Use colour in diagnostics.
     pub color: bool,
+    /// The lock model and its parameters.
+    pub interp: crate::vm::interp::InterpSettings,
+    /// `--threads N`: after the module has run, call its `main()` in N threads at once.
+    pub threads: Option<usize>,
+    /// `--stats`: print the lock and thread summary to stderr at the end.
+    pub stats: bool,
 }
 
 /// Runs a program file the way `python3 FILE ARGS…` does; returns the process exit code.
@@ -145,13 +151,36 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
     let script_dir = path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let mut argv = vec![path.display().to_string()];
     argv.extend(args.iter().cloned());
-    let interp = crate::vm::interp::Interpreter::new(argv, script_dir, crate::vm::interp::default_stdout());
+    let interp = crate::vm::interp::Interpreter::with_settings(
+        argv,
+        script_dir,
+        crate::vm::stdout::Stdout::process(),
+        opts.interp.clone(),
+    );
+    let started = std::time::Instant::now();
     let mut vm = Vm::new(interp.clone());
-    let result = run_module_code(&mut vm, "__main__", &compiled);
-    let code = match result {
-        Ok(_) => 0,
+    vm.gil_take();
+    let mut result = run_module_code(&mut vm, "__main__", &compiled).map(|_| ());
+    if let (Ok(()), Some(n)) = (&result, opts.threads) {
+        result = run_replicas(&mut vm, path, n);
+    }
+    let mut code = match result {
+        Ok(()) => 0,
         Err(e) => exit_code_for(&mut vm, &e),
     };
+    // Wait for the threads that are not daemons, as Py_FinalizeEx does (wait_for_thread_shutdown),
+    // unless a deadlock was reported: those threads can never finish.
+    let shutdown = if interp.threads.deadlocked() {
+        Ok(())
+    } else {
+        shutdown_threads(&mut vm)
+    };
+    if let Err(e) = shutdown {
+        let c = exit_code_for(&mut vm, &e);
+        if code == 0 {
+            code = c;
+        }
+    }
     // Module globals die with the interpreter, as at CPython's shutdown: generators they
     // held get to run their cleanup.
     if let Some(main) = vm.interp.modules.lock().get("__main__").cloned() {
@@ -159,7 +188,57 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
     }
     vm.finalize_dead_generators();
     interp.flush_stdout();
+    vm.end_thread();
+    if opts.stats || opts.threads.is_some() {
+        eprint!("{}", crate::threads::summary::render(&interp, started.elapsed()));
+    }
     code
+}
+
+/// `threading._shutdown()`, if the program imported threading.
+fn shutdown_threads(vm: &mut Vm) -> PyResult<()> {
+    let threading = vm.interp.modules.lock().get("threading").cloned();
+    if let Some(m) = threading {
+        if let Some(f) = m.get("_shutdown") {
+            vm.call_with(&f, crate::vm::objects::Args { pos: &[], kw: &[] })?;
+        }
+    }
+    Ok(())
+}
+
+/// `--threads N`: calls the script's `main()` in N threads of this interpreter at once
+/// (passing the worker index if main takes an argument) and waits for all of them.
+fn run_replicas(vm: &mut Vm, path: &Path, n: usize) -> PyResult<()> {
+    let main = vm.interp.modules.lock().get("__main__").and_then(|m| m.get("main"));
+    let Some(main) = main else {
+        return Err(PyErr::new(
+            &exc().type_error,
+            format!(
+                "--threads needs a function main() in {}: gilsim calls it once in each thread",
+                path.display()
+            ),
+        ));
+    };
+    let takes_index = match &main {
+        Value::Function(f) => f.code.arg_count > 0,
+        _ => false,
+    };
+    let threading = vm.import_module("threading")?;
+    let replicate = threading
+        .get("_run_replicas")
+        .ok_or_else(|| PyErr::new(&exc().runtime_error, "threading._run_replicas is missing"))?;
+    let failed = vm.call_with(
+        &replicate,
+        crate::vm::objects::Args {
+            pos: &[main, Value::from(n as i64), Value::Bool(takes_index)],
+            kw: &[],
+        },
+    )?;
+    match failed {
+        Value::Int(0) => Ok(()),
+        // The tracebacks were printed by threading.excepthook; exit 1 as for an uncaught error.
+        _ => Err(PyErr::with_args(&exc().system_exit, vec![Value::Int(1)])),
+    }
 }
 
 /// The exit code for an uncaught exception, printing its traceback (or SystemExit's message).

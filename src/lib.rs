@@ -9,6 +9,8 @@ pub mod builtins;
 pub mod compile;
 pub mod driver;
 pub mod gil;
+pub mod library;
 pub mod modules;
 pub mod syntax;
+pub mod threads;
 pub mod vm;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use gilsim::driver::{self, RunOptions};
+use gilsim::gil::Policy;
 
 /// Stack for the interpreter thread: deep (but bounded) recursion in the compiler and in
 /// Rust-level protocol calls must never overflow. Pages are only committed when touched.
@@ -28,6 +29,8 @@ enum Command {
     /// Run a program: `gilsim run FILE [-- ARGS…]`.
     Run {
         file: PathBuf,
+        #[command(flatten)]
+        flags: RunFlags,
         /// Arguments passed to the program as sys.argv[1:].
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -57,6 +60,64 @@ enum Command {
     },
 }
 
+/// How a program runs: the lock model and the threads.
+#[derive(clap::Args, Clone, Debug)]
+struct RunFlags {
+    /// The lock model: CPython 3.2+'s (new), Python 2's (old), or none (off, PEP 703).
+    #[arg(long, value_enum, default_value_t = Policy::New)]
+    gil: Policy,
+    /// The new GIL's switch interval in seconds (sys.setswitchinterval; CPython's default 0.005).
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.005, value_parser = parse_interval)]
+    switch_interval: f64,
+    /// The old GIL's check interval: instructions between releases (Python 2's default 100).
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    check_interval: u32,
+    /// After running the module, call its main() in N threads at once and print a summary.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    threads: Option<u32>,
+    /// Print the time and lock summary to stderr at the end.
+    #[arg(long)]
+    stats: bool,
+    /// The most threads that may be alive at once; starting one more raises RuntimeError.
+    #[arg(long, value_name = "N", default_value_t = gilsim::threads::DEFAULT_MAX_THREADS, value_parser = parse_max_threads)]
+    max_threads: usize,
+}
+
+fn parse_interval(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if !(v > 0.0) || !v.is_finite() {
+        return Err("the switch interval must be a positive number of seconds".into());
+    }
+    if v * 1e6 < 1.0 || v > 3600.0 {
+        return Err("the switch interval must be between 1 µs and 3600 s".into());
+    }
+    Ok(v)
+}
+
+fn parse_max_threads(s: &str) -> Result<usize, String> {
+    let v: usize = s.parse().map_err(|_| format!("'{s}' is not a thread count"))?;
+    if v == 0 || v > 100_000 {
+        return Err("--max-threads must be between 1 and 100000".into());
+    }
+    Ok(v)
+}
+
+impl RunFlags {
+    fn options(&self, color: bool) -> RunOptions {
+        RunOptions {
+            color,
+            interp: gilsim::vm::interp::InterpSettings {
+                policy: self.gil,
+                switch_interval_us: (self.switch_interval * 1e6).round() as u64,
+                check_interval: self.check_interval,
+                max_threads: self.max_threads,
+            },
+            threads: self.threads.map(|n| n as usize),
+            stats: self.stats,
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Text,
@@ -66,12 +127,15 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let opts = RunOptions { color };
+    let opts = RunOptions {
+        color,
+        ..Default::default()
+    };
     let worker = std::thread::Builder::new()
         .name("gilsim-main".into())
         .stack_size(INTERPRETER_STACK)
         .spawn(move || match cli.command {
-            Command::Run { file, args } => driver::run_file(&file, &args, &opts),
+            Command::Run { file, flags, args } => driver::run_file(&file, &args, &flags.options(color)),
             Command::Check { file } => driver::check_file(&file, &opts),
             Command::Bench {
                 interp,

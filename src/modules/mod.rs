@@ -4,6 +4,7 @@ mod math;
 mod os;
 mod random;
 mod sys;
+mod thread;
 mod time;
 
 use std::sync::Arc;
@@ -27,10 +28,11 @@ const REGISTRY: &[(&str, Create)] = &[
     ("os.path", os::create_path),
     ("sys", sys::create),
     ("random", random::create),
+    ("_thread", thread::create),
 ];
 
 /// Names of the modules implemented in Rust.
-pub const BUILTIN_MODULES: &[&str] = &["math", "time", "os", "os.path", "sys", "random"];
+pub const BUILTIN_MODULES: &[&str] = &["math", "time", "os", "os.path", "sys", "random", "_thread"];
 
 pub fn is_builtin_module(name: &str) -> bool {
     BUILTIN_MODULES.contains(&name)

@@ -191,7 +191,7 @@ fn write(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         }
     };
     match which {
-        Stream::Stdout => vm.interp.write_stdout(s.as_str())?,
+        Stream::Stdout => vm.write_stdout(s.as_str())?,
         Stream::Stderr => {
             // Keep program output ordered with diagnostics, as a terminal shows them.
             vm.interp.flush_stdout();
@@ -203,7 +203,7 @@ fn write(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 
 fn flush(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     match stream_of(args.pos.first().unwrap_or(&Value::None))? {
-        Stream::Stdout => vm.interp.flush_stdout(),
+        Stream::Stdout => vm.flush_stdout()?,
         Stream::Stderr => {
             let _ = std::io::stderr().flush();
         }

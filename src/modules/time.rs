@@ -152,10 +152,10 @@ fn timeout_nanos(v: &Value) -> PyResult<i64> {
     }
 }
 
-/// The one place `time.sleep` blocks. A later change releases the interpreter lock around
-/// this call so other threads run while this one sleeps.
-fn block_for(_vm: &mut Vm, d: Duration) {
-    std::thread::sleep(d);
+/// The one place `time.sleep` blocks, without the interpreter lock so other threads run
+/// meanwhile (Modules/timemodule.c pysleep: Py_BEGIN_ALLOW_THREADS around the wait).
+fn block_for(vm: &mut Vm, d: Duration) {
+    vm.allow_threads(crate::gil::Release::Sleep, || std::thread::sleep(d));
 }
 
 static SLEEP: BuiltinFunction = BuiltinFunction {

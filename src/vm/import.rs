@@ -21,6 +21,11 @@ impl Vm {
             self.interp.modules.lock().insert(name.to_string(), m.clone());
             return Ok(m);
         }
+        if let Some(m) = crate::library::load(self, name) {
+            let m = m?;
+            self.bind_submodule(name, &m)?;
+            return Ok(m);
+        }
         let rel: std::path::PathBuf = name.split('.').collect();
         let path = self.interp.script_dir.join(rel).with_extension("py");
         if path.is_file() {
@@ -30,6 +35,15 @@ impl Vm {
             &exc().module_not_found_error,
             format!("No module named '{}'", name),
         ))
+    }
+
+    /// `import a.b` makes `b` an attribute of package `a`, importing `a` first.
+    fn bind_submodule(&mut self, name: &str, m: &Arc<Module>) -> PyResult<()> {
+        if let Some((parent, child)) = name.rsplit_once('.') {
+            let p = self.import_module(parent)?;
+            p.set(child, Value::Module(m.clone()));
+        }
+        Ok(())
     }
 
     /// `from module import name`
@@ -45,6 +59,8 @@ impl Vm {
                     }
                     let location = if crate::modules::is_builtin_module(&m.name) {
                         "unknown location".to_string()
+                    } else if let Some(loc) = crate::library::location(&m.name) {
+                        loc
                     } else {
                         self.interp
                             .script_dir

@@ -1,7 +1,6 @@
 //! The interpreter: state shared by all of its threads (modules, settings, standard output).
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -15,77 +14,92 @@ pub const DEFAULT_RECURSION_LIMIT: usize = 1000;
 /// CPython's default switch interval, 5 ms, stored in microseconds (Python/ceval_gil.c).
 pub const DEFAULT_SWITCH_INTERVAL_US: u64 = 5000;
 
+/// How an interpreter runs its threads (the `gilsim run` flags).
+#[derive(Clone, Debug)]
+pub struct InterpSettings {
+    pub policy: crate::gil::Policy,
+    pub switch_interval_us: u64,
+    /// The old GIL's release period, in instructions.
+    pub check_interval: u32,
+    pub max_threads: usize,
+}
+
+impl Default for InterpSettings {
+    fn default() -> Self {
+        InterpSettings {
+            policy: crate::gil::Policy::New,
+            switch_interval_us: DEFAULT_SWITCH_INTERVAL_US,
+            check_interval: DEFAULT_CHECK_INTERVAL,
+            max_threads: crate::threads::DEFAULT_MAX_THREADS,
+        }
+    }
+}
+
+/// Python 2's `sys.setcheckinterval` default: 100 ticks.
+pub const DEFAULT_CHECK_INTERVAL: u32 = 100;
+
 pub struct Interpreter {
     pub recursion_limit: AtomicUsize,
-    pub switch_interval_us: AtomicU64,
+    /// `sys.setswitchinterval`, shared with the lock.
+    pub switch_interval_us: Arc<AtomicU64>,
+    pub gil: Arc<dyn crate::gil::Gil>,
+    pub threads: crate::threads::Registry,
+    pub settings: InterpSettings,
     /// `sys.modules`
     pub modules: Mutex<HashMap<String, Arc<Module>>>,
     pub argv: Vec<String>,
     /// The directory of the main script: where `import name` finds `name.py`.
     pub script_dir: PathBuf,
-    stdout: Mutex<Box<dyn Write + Send>>,
-    /// Set once a write to stdout fails with a broken pipe: later output is dropped quietly.
-    stdout_closed: std::sync::atomic::AtomicBool,
+    pub stdout: super::stdout::Stdout,
 }
 
 impl Interpreter {
-    pub fn new(argv: Vec<String>, script_dir: PathBuf, stdout: Box<dyn Write + Send>) -> Arc<Interpreter> {
+    pub fn new(argv: Vec<String>, script_dir: PathBuf, stdout: super::stdout::Stdout) -> Arc<Interpreter> {
+        Self::with_settings(argv, script_dir, stdout, InterpSettings::default())
+    }
+
+    pub fn with_settings(
+        argv: Vec<String>,
+        script_dir: PathBuf,
+        stdout: super::stdout::Stdout,
+        settings: InterpSettings,
+    ) -> Arc<Interpreter> {
+        let switch_interval_us = Arc::new(AtomicU64::new(settings.switch_interval_us.max(1)));
+        let gil = crate::gil::create(&crate::gil::GilSettings {
+            policy: settings.policy,
+            switch_interval_us: switch_interval_us.clone(),
+            check_interval: settings.check_interval,
+        });
         Arc::new(Interpreter {
             recursion_limit: AtomicUsize::new(DEFAULT_RECURSION_LIMIT),
-            switch_interval_us: AtomicU64::new(DEFAULT_SWITCH_INTERVAL_US),
+            switch_interval_us,
+            gil,
+            threads: crate::threads::Registry::new(settings.max_threads),
+            settings,
             modules: Mutex::new(HashMap::new()),
             argv,
             script_dir,
-            stdout: Mutex::new(stdout),
-            stdout_closed: std::sync::atomic::AtomicBool::new(false),
+            stdout,
         })
     }
 
-    /// Writes program output. Once the reader has gone (`gilsim run x.py | head -1`), every
-    /// write raises BrokenPipeError, as in CPython; the driver ends such a run quietly.
+    /// Writes program output while holding the interpreter lock (see `Vm::write_stdout`
+    /// for the usual path, which gives the lock up around the OS write).
     pub fn write_stdout(&self, s: &str) -> super::PyResult<()> {
-        if self.stdout_closed.load(Ordering::Relaxed) {
-            return Err(broken_pipe());
-        }
-        match self.stdout.lock().write_all(s.as_bytes()) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                self.stdout_closed.store(true, Ordering::Relaxed);
-                Err(broken_pipe())
-            }
-            Err(e) => Err(super::errors::os_error(e.to_string())),
-        }
+        self.stdout.write_holding_lock(s)
     }
 
     /// True once standard output's reader has gone.
     pub fn stdout_closed(&self) -> bool {
-        self.stdout_closed.load(Ordering::Relaxed)
+        self.stdout.closed()
     }
 
+    /// Sends buffered output to the OS (errors are remembered as a closed stream).
     pub fn flush_stdout(&self) {
-        if self.stdout.lock().flush().is_err() {
-            self.stdout_closed.store(true, Ordering::Relaxed);
-        }
+        let _ = self.stdout.flush_to_os();
     }
 
     pub fn recursion_limit(&self) -> usize {
         self.recursion_limit.load(Ordering::Relaxed)
     }
-}
-
-/// Standard output for a run: line-buffered on a terminal, block-buffered otherwise, as
-/// CPython's sys.stdout is.
-pub fn default_stdout() -> Box<dyn Write + Send> {
-    use std::io::IsTerminal;
-    let out = std::io::stdout();
-    if out.is_terminal() {
-        Box::new(std::io::LineWriter::new(out))
-    } else {
-        Box::new(std::io::BufWriter::with_capacity(64 * 1024, out))
-    }
-}
-
-#[cold]
-fn broken_pipe() -> super::PyErr {
-    super::PyErr::new(&super::types::exc().broken_pipe_error, "[Errno 32] Broken pipe")
 }

@@ -17,6 +17,7 @@ pub mod module;
 pub mod objects;
 pub mod ops;
 mod run;
+pub mod stdout;
 pub mod subscript;
 pub mod suggestions;
 pub mod traceback;

@@ -24,16 +24,29 @@ impl Vm {
     /// Runs until the innermost boundary frame returns (or a generator it drives yields).
     pub(super) fn run(&mut self) -> PyResult<RunExit> {
         loop {
-            match self.dispatch() {
+            let r = if self.tick_period.is_some() {
+                self.dispatch::<true>()
+            } else {
+                self.dispatch::<false>()
+            };
+            match r {
                 Ok(exit) => return Ok(exit),
                 Err(err) => self.unwind(err)?,
             }
         }
     }
 
-    /// The loop itself.
-    fn dispatch(&mut self) -> PyResult<RunExit> {
+    /// The loop itself. With `COUNTING`, every instruction is a tick and a tick hook runs
+    /// every `tick_period` instructions (the old GIL's check interval); without it the
+    /// loop pays nothing for that.
+    fn dispatch<const COUNTING: bool>(&mut self) -> PyResult<RunExit> {
         loop {
+            if COUNTING {
+                self.ticks -= 1;
+                if self.ticks <= 0 {
+                    self.on_tick()?;
+                }
+            }
             let f = frame!(self);
             let op = f.code().ops[f.ip];
             f.ip += 1;
@@ -906,6 +919,14 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// Every `tick_period` instructions in counting mode.
+    #[cold]
+    fn on_tick(&mut self) -> PyResult<()> {
+        self.ticks = self.tick_period.unwrap_or(i64::MAX);
+        self.gil_tick();
+        Ok(())
     }
 
     /// Called when the eval breaker is set, at backward jumps and calls.

@@ -11,6 +11,7 @@ use super::interp::Interpreter;
 use super::objects::{Args, Generator};
 use super::value::Value;
 use super::PyResult;
+use crate::threads::ThreadState;
 
 /// Why the dispatch loop stopped.
 pub enum RunExit {
@@ -43,16 +44,44 @@ pub struct Vm {
     pub(super) repr_active: rustc_hash::FxHashSet<usize>,
     /// The value stack shared by all frames of this thread (locals, then operands).
     pub stack: Vec<Value>,
+    /// This thread as the lock and the registry know it.
+    pub thread: Arc<ThreadState>,
+    /// The interpreter's lock (a copy of `interp.gil`, one pointer hop closer).
+    pub gil: Arc<dyn crate::gil::Gil>,
+    /// When this thread last took the lock.
+    pub(crate) hold_start: std::time::Instant,
+    /// Instructions left before the next tick (counting mode only).
+    pub(super) ticks: i64,
+    /// Instructions between ticks; `None` runs the loop without counting.
+    pub(super) tick_period: Option<i64>,
 }
 
 /// How deep Rust-level recursion may go on top of the Python recursion limit.
 const NATIVE_DEPTH_LIMIT: usize = 20_000;
 
 impl Vm {
+    /// The VM of the main thread (registered as thread 1, "MainThread").
     pub fn new(interp: Arc<Interpreter>) -> Vm {
-        let breaker = Arc::new(AtomicU32::new(0));
+        let thread = interp
+            .threads
+            .register("MainThread")
+            .expect("the first thread is always under the limit");
+        thread.bind_os_thread();
+        Vm::for_thread(interp, thread)
+    }
+
+    /// The VM of a language thread, run on that thread.
+    pub fn for_thread(interp: Arc<Interpreter>, thread: Arc<ThreadState>) -> Vm {
+        let breaker = thread.breaker.clone();
         super::generator::register_breaker(&breaker);
+        let gil = interp.gil.clone();
+        let tick_period = gil.check_interval().map(i64::from);
         Vm {
+            thread,
+            gil,
+            hold_start: std::time::Instant::now(),
+            ticks: tick_period.unwrap_or(0),
+            tick_period,
             interp,
             frames: Vec::with_capacity(64),
             exc_info: Vec::new(),
@@ -242,6 +271,9 @@ pub fn breaker_hook(vm: &mut Vm) -> PyResult<()> {
         .fetch_and(!(breaker::PENDING_SIGNAL | breaker::FINALIZE), Ordering::Relaxed);
     if bits & breaker::FINALIZE != 0 {
         vm.finalize_dead_generators();
+    }
+    if bits & breaker::DROP_REQUEST != 0 {
+        vm.gil_yield_forced();
     }
     Ok(())
 }

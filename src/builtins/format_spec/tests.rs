@@ -9,7 +9,7 @@ fn vm() -> Vm {
     Vm::new(Interpreter::new(
         vec![],
         std::path::PathBuf::from("."),
-        Box::new(std::io::sink()),
+        crate::vm::stdout::Stdout::new(Box::new(std::io::sink()), false),
     ))
 }
 

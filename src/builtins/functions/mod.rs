@@ -1,6 +1,6 @@
 //! Built-in functions (`print`, `len`, `isinstance`…), grouped by concern in submodules.
 
-mod introspection;
+pub mod introspection;
 mod iteration;
 mod numeric;
 pub mod sorting;
@@ -122,9 +122,9 @@ fn print(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             return Ok(Value::None);
         }
     }
-    vm.interp.write_stdout(&out)?;
+    vm.write_stdout(&out)?;
     if flush {
-        vm.interp.flush_stdout();
+        vm.flush_stdout()?;
     }
     Ok(Value::None)
 }
