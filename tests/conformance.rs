@@ -42,7 +42,8 @@ const DIFF_WINDOW: usize = 6;
 /// Lines are split on `\n` (a trailing `\r` is dropped from each line).
 ///
 /// * Runtime traceback (some line is exactly `Traceback (most recent call last):`):
-///   a line `  File "<path>", line N, in NAME` becomes `line N, in NAME`; every other line
+///   a line `  File "<path>", line N, in NAME` becomes `line N, in NAME` (frames of the
+///   standard library, a path under `<gilsim>/` or containing `/lib/python3.`, are dropped); every other line
 ///   that is empty or starts with a space or tab is dropped (source text, `^^^^` carets,
 ///   `[Previous line repeated N more times]`); all remaining lines are kept (the
 ///   `Traceback` headers, the final exception line(s), chaining messages).
@@ -58,7 +59,9 @@ fn normalize_stderr(stderr: &str) -> String {
     if lines.iter().any(|line| *line == TRACEBACK_HEADER) {
         for line in &lines {
             if let Some(location) = parse_file_line(line) {
-                kept.push(location);
+                if !location.is_empty() {
+                    kept.push(location);
+                }
             } else if line.is_empty() || line.starts_with(' ') || line.starts_with('\t') {
                 continue;
             } else {
@@ -71,9 +74,16 @@ fn normalize_stderr(stderr: &str) -> String {
     kept.into_iter().map(|line| line + "\n").collect()
 }
 
-/// Matches `^  File "(.*?)", line (\d+), in (.*)$` and returns `line N, in NAME`.
+/// Matches `^  File "(.*?)", line (\d+), in (.*)$` and returns `line N, in NAME`, or an
+/// empty string for a frame of the standard library.
 fn parse_file_line(line: &str) -> Option<String> {
     let rest = line.strip_prefix("  File \"")?;
+    if let Some(at) = rest.find("\", line ") {
+        let path = &rest[..at];
+        if path.starts_with("<gilsim>/") || path.contains("/lib/python3.") {
+            return Some(String::new());
+        }
+    }
     const MARK: &str = "\", line ";
     for (at, _) in rest.match_indices(MARK) {
         let after = &rest[at + MARK.len()..];

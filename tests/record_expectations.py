@@ -30,13 +30,20 @@ TRACEBACK_HEADER = "Traceback (most recent call last):"
 FILE_LINE = re.compile(r'^  File "(.*?)", line (\d+), in (.*)$')
 
 
+def is_library_path(path: str) -> bool:
+    """A standard-library file: gilsim's embedded modules or CPython's Lib/."""
+    return path.startswith("<gilsim>/") or "/lib/python3." in path
+
+
 def normalize_stderr(stderr: str) -> str:
     """Reduce a stderr dump to the parts gilsim must reproduce exactly.
 
     Lines are split on "\\n" (a trailing "\\r" is dropped from each line).
 
     * Runtime traceback (some line is exactly "Traceback (most recent call last):"):
-      - a line `  File "<path>", line N, in NAME` becomes `line N, in NAME`;
+      - a line `  File "<path>", line N, in NAME` becomes `line N, in NAME`, except that
+        frames of the standard library (threading.py, queue.py, concurrent.futures: a
+        path under `<gilsim>/` or containing `/lib/python3.`) are dropped;
       - every other line that is empty or starts with a space or tab is dropped
         (source-text lines, `^^^^` caret lines, `[Previous line repeated N more times]`);
       - every remaining line is kept as is: the `Traceback ...` headers, the final
@@ -52,6 +59,8 @@ def normalize_stderr(stderr: str) -> str:
     if TRACEBACK_HEADER in lines:
         for line in lines:
             m = FILE_LINE.match(line)
+            if m and is_library_path(m.group(1)):
+                continue
             if m:
                 kept.append(f"line {m.group(2)}, in {m.group(3)}")
             elif line == "" or line[0] in " \t":
