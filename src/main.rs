@@ -43,8 +43,12 @@ enum Command {
     Bench {
         /// Time the interpreter on classic single-threaded workloads (fib, loops, dicts, sorting…);
         /// currently also the default.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "phenomena")]
         interp: bool,
+        /// Measure the lock's phenomena (CPU-bound threads, I/O overlap, --gil off/old, switch
+        /// slices, lost updates, the convoy effect, handoff latency) beside CPython.
+        #[arg(long)]
+        phenomena: bool,
         /// Runs of each program; the best time counts.
         #[arg(long, default_value_t = 3)]
         repeat: usize,
@@ -139,21 +143,30 @@ fn main() -> ExitCode {
             Command::Check { file } => driver::check_file(&file, &opts),
             Command::Bench {
                 interp,
+                phenomena,
                 repeat,
                 python,
                 only,
                 format,
             } => {
                 // Until the threads-vs-processes experiment exists, the interpreter benchmark
-                // is what `gilsim bench` runs.
+                // is what `gilsim bench` runs by default.
                 let _ = interp;
-                let o = gilsim::bench::interp::Options {
-                    repeat,
-                    python,
-                    only,
-                    json: format == Format::Json,
+                let result = if phenomena {
+                    gilsim::bench::gil::run(&gilsim::bench::gil::Options {
+                        repeat,
+                        python,
+                        json: format == Format::Json,
+                    })
+                } else {
+                    gilsim::bench::interp::run(&gilsim::bench::interp::Options {
+                        repeat,
+                        python,
+                        only,
+                        json: format == Format::Json,
+                    })
                 };
-                match gilsim::bench::interp::run(&o) {
+                match result {
                     Ok((text, ok)) => {
                         print!("{text}");
                         if ok {

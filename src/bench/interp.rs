@@ -130,7 +130,7 @@ pub fn run(opts: &Options) -> Result<(String, bool), String> {
     Ok((text, ok))
 }
 
-fn find_python() -> Option<String> {
+pub(crate) fn find_python() -> Option<String> {
     let ok = Command::new("python3")
         .arg("--version")
         .stdout(Stdio::null())

@@ -1,6 +1,8 @@
 //! `gilsim bench`: measurements run side by side with CPython in one go.
 //!
 //! `--interp` times the interpreter itself on classic workloads against `python3`.
-//! (The threads-vs-processes experiment joins this module with the threading work.)
+//! `--phenomena` measures what the lock does (CPU-bound threads, I/O overlap, switch slices,
+//! lost updates, the convoy effect) beside CPython.
 
+pub mod gil;
 pub mod interp;

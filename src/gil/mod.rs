@@ -111,10 +111,15 @@ impl Vm {
 
     /// Gives up the interpreter lock, accounting the hold.
     pub fn gil_drop(&mut self, reason: Release) {
-        let held = self.hold_start.elapsed();
+        let now = Instant::now();
+        let held = now - self.hold_start;
         self.thread.stats.lock().held += held;
         self.gil.stats().record_hold(held, self.thread.id);
         self.gil.release(&self.thread, reason);
+        if reason == Release::Forced {
+            // A forced drop waits for the handoff (FORCE_SWITCHING): time spent wanting the lock.
+            self.thread.stats.lock().waiting += now.elapsed();
+        }
     }
 
     /// Runs `blocking` without the interpreter lock: other threads run Python code meanwhile.
