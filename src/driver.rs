@@ -162,7 +162,18 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
     vm.gil_take();
     let mut result = run_module_code(&mut vm, "__main__", &compiled).map(|_| ());
     if let (Ok(()), Some(n)) = (&result, opts.threads) {
-        result = run_replicas(&mut vm, path, n);
+        let main = vm.interp.modules.lock().get("__main__").and_then(|m| m.get("main"));
+        match main {
+            Some(main) => result = run_replicas(&mut vm, main, n),
+            None => {
+                interp.flush_stdout();
+                eprintln!(
+                    "gilsim: --threads {n} calls main() in {n} threads, but {} defines no main()",
+                    path.display()
+                );
+                return 2;
+            }
+        }
     }
     let mut code = match result {
         Ok(()) => 0,
@@ -181,6 +192,9 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
             code = c;
         }
     }
+    // Daemon threads still alive never run Python code again: they would find the globals
+    // cleared below (NameErrors at exit).
+    interp.threads.begin_finalizing();
     // Module globals die with the interpreter, as at CPython's shutdown: generators they
     // held get to run their cleanup.
     if let Some(main) = vm.interp.modules.lock().get("__main__").cloned() {
@@ -208,17 +222,7 @@ fn shutdown_threads(vm: &mut Vm) -> PyResult<()> {
 
 /// `--threads N`: calls the script's `main()` in N threads of this interpreter at once
 /// (passing the worker index if main takes an argument) and waits for all of them.
-fn run_replicas(vm: &mut Vm, path: &Path, n: usize) -> PyResult<()> {
-    let main = vm.interp.modules.lock().get("__main__").and_then(|m| m.get("main"));
-    let Some(main) = main else {
-        return Err(PyErr::new(
-            &exc().type_error,
-            format!(
-                "--threads needs a function main() in {}: gilsim calls it once in each thread",
-                path.display()
-            ),
-        ));
-    };
+fn run_replicas(vm: &mut Vm, main: Value, n: usize) -> PyResult<()> {
     let takes_index = match &main {
         Value::Function(f) => f.code.arg_count > 0,
         _ => false,

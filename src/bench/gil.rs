@@ -95,6 +95,40 @@ impl Bench {
         })
     }
 
+    /// Two gilsim processes running the same program at the same time: the slower one's
+    /// `key`, best of `repeat`. This is the machine's own floor for parallel speed-up.
+    fn two_processes(&self, script: &str, args: &[&str], key: &str) -> Option<f64> {
+        let mut best: Option<f64> = None;
+        for _ in 0..self.repeat.max(1) {
+            let spawn = || {
+                Command::new(&self.exe)
+                    .arg("run")
+                    .arg(self.dir.join(script))
+                    .args(args)
+                    .stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .ok()
+            };
+            let (Some(a), Some(b)) = (spawn(), spawn()) else { return None };
+            let mut slower: Option<f64> = None;
+            for child in [a, b] {
+                let out = child.wait_with_output().ok()?;
+                let text = String::from_utf8_lossy(&out.stdout);
+                let v = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key).and_then(|v| v.trim().parse::<f64>().ok()))?;
+                slower = Some(slower.map_or(v, |s: f64| s.max(v)));
+            }
+            best = match (best, slower) {
+                (Some(b), Some(s)) => Some(b.min(s)),
+                (b, s) => b.or(s),
+            };
+        }
+        best
+    }
+
     /// `repeat` runs of each runner, interleaved.
     fn runs(&self, runners: &[Runner], script: &str, args: &[&str]) -> Vec<Result<Vec<Output>, String>> {
         let mut results: Vec<Result<Vec<Output>, String>> = runners.iter().map(|_| Ok(Vec::new())).collect();
@@ -231,6 +265,16 @@ fn experiments(b: &Bench) -> Vec<Row> {
         unit: "x",
         bar: ">= 1.8",
         meets: new_ratio.map(|x| x >= 1.8),
+    });
+    let hardware = ratio(b.two_processes("cpu_threads.py", &["1", CPU_WORK], "elapsed"), best(&one[0], "elapsed"));
+    rows.push(Row {
+        name: "cpu_two_processes",
+        what: "the machine's floor: two single-thread gilsim processes at once / one alone".into(),
+        gilsim: hardware,
+        python: None,
+        unit: "x",
+        bar: "1.0 on idle cores",
+        meets: None,
     });
     let off_ratio = r(1);
     rows.push(Row {

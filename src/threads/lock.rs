@@ -120,21 +120,22 @@ impl LockCore {
             return Ok(false);
         }
         let deadline = timeout.map(|t| Instant::now() + t);
-        let registry_wait = match deadline {
-            None => {
-                let (what, site) = vm.wait_point(self.kind);
-                Some(WaitInfo {
-                    lock: self.clone(),
-                    what,
-                    site,
-                })
-            }
-            Some(_) => None,
+        let (what, site) = vm.wait_point(self.kind);
+        let reason = if &*what == "Thread.join" {
+            Release::Join
+        } else {
+            Release::LockWait
         };
+        // Only a wait with no timeout can be part of a deadlock.
+        let registry_wait = deadline.is_none().then(|| WaitInfo {
+            lock: self.clone(),
+            what,
+            site,
+        });
         let interp = vm.interp.clone();
         let thread = vm.thread.clone();
         let is_main = thread.id == 1;
-        let outcome = vm.allow_threads(Release::LockWait, || {
+        let outcome = vm.allow_threads(reason, || {
             let forever = registry_wait.is_some();
             if let Some(info) = registry_wait {
                 interp.threads.enter_blocked(&thread, info);

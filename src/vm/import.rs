@@ -13,6 +13,24 @@ use super::PyResult;
 impl Vm {
     /// Imports `name` (possibly dotted) and returns the module it names.
     pub fn import_module(&mut self, name: &str) -> PyResult<Arc<Module>> {
+        // While an import is running, its module is in sys.modules half-initialised: only
+        // the importing thread may see it then (a circular import); others wait for the lock.
+        if !self.interp.import_lock.locked() {
+            if let Some(m) = self.interp.modules.lock().get(name) {
+                return Ok(m.clone());
+            }
+        }
+        let lock = self.interp.import_lock.clone();
+        lock.acquire(self, true, None)?;
+        let result = self.import_module_locked(name);
+        // The lock is ours (re-entrant, taken above), so releasing it cannot fail.
+        let _ = lock.release(self.thread.id);
+        result
+    }
+
+    /// The import itself, with the import lock held: another thread may have finished
+    /// importing `name` while this one waited for the lock.
+    fn import_module_locked(&mut self, name: &str) -> PyResult<Arc<Module>> {
         if let Some(m) = self.interp.modules.lock().get(name) {
             return Ok(m.clone());
         }

@@ -47,6 +47,9 @@ pub struct Interpreter {
     pub settings: InterpSettings,
     /// `sys.modules`
     pub modules: Mutex<HashMap<String, Arc<Module>>>,
+    /// Held while a module's code runs for its first import, so that two threads importing
+    /// the same module run it once (Python/import.c's global import lock, `_PyImport_AcquireLock`).
+    pub import_lock: Arc<crate::threads::lock::LockCore>,
     pub argv: Vec<String>,
     /// The directory of the main script: where `import name` finds `name.py`.
     pub script_dir: PathBuf,
@@ -77,6 +80,7 @@ impl Interpreter {
             threads: crate::threads::Registry::new(settings.max_threads),
             settings,
             modules: Mutex::new(HashMap::new()),
+            import_lock: crate::threads::lock::LockCore::new(crate::threads::lock::LockKind::Reentrant),
             argv,
             script_dir,
             stdout,
