@@ -510,20 +510,32 @@ class Thread:
             with _active_limbo_lock:
                 _active[self._ident] = self
                 del _limbo[self]
+            failed = None
             try:
                 self.run()
             except BaseException as exc:
-                self._invoke_excepthook(exc)
+                failed = exc
+            # The hook runs outside the except clause: an exception it raises itself is
+            # reported without the thread's as its context (CPython suppresses that
+            # context, which gilsim's exceptions do not let Python code do).
+            if failed is not None:
+                self._invoke_excepthook(failed)
+                failed = None
         finally:
             self._delete()
 
     def _invoke_excepthook(self, exc):
+        """Lib/threading.py _make_invoke_excepthook: a failing hook is reported too."""
         hook = excepthook
+        if hook is None:
+            hook = __excepthook__
         try:
             hook(ExceptHookArgs(type(exc), exc, exc.__traceback__, self))
-        except BaseException as hook_exc:
+        except Exception as hook_exc:
+            _sys.stdout.flush()
             _sys.stderr.write("Exception in threading.excepthook:\n")
             _sys.stderr.write(_thread._format_exception(hook_exc))
+            _sys.stderr.flush()
 
     def _stop(self):
         lock = self._tstate_lock
@@ -533,6 +545,8 @@ class Thread:
         self._tstate_lock = None
 
     def _delete(self):
+        if _local_users:
+            _local_forget(self._ident)
         with _active_limbo_lock:
             if self._ident in _active:
                 del _active[self._ident]
@@ -707,32 +721,118 @@ def main_thread():
     return _main_thread
 
 
+# Thread-local data. `local` objects keep one attribute dict per thread in
+# `_local__dicts` (thread ident -> dict); `_local_users` maps each thread's ident to the
+# `_local__dicts` it has an entry in, so that a thread's attributes go when it ends
+# (Thread._delete) and a later thread that gets the same ident starts afresh.
+_local_lock = _allocate_lock()
+_local_users = {}
+_LOCAL_CREATOR = None  # key in `_local__dicts`: the ident of the thread that made the object
+
+
+def _local_dicts(obj):
+    dicts = getattr(obj, "_local__dicts", None)
+    if dicts is None:
+        with _local_lock:
+            dicts = getattr(obj, "_local__dicts", None)
+            if dicts is None:
+                dicts = {_LOCAL_CREATOR: get_ident()}
+                object.__setattr__(obj, "_local__dicts", dicts)
+    return dicts
+
+
+def _local_dict(obj):
+    """The calling thread's attributes of `obj`. In a thread other than the one that made
+    the object, the first use runs a subclass's __init__ again, as Lib/_threading_local.py
+    does (without arguments: gilsim has no __new__ that would see the original ones)."""
+    dicts = _local_dicts(obj)
+    key = get_ident()
+    d = dicts.get(key)
+    if d is None:
+        d = {}
+        with _local_lock:
+            dicts[key] = d
+            users = _local_users.get(key)
+            if users is None:
+                users = _local_users[key] = []
+            users.append(dicts)
+            rerun = dicts[_LOCAL_CREATOR] != key
+        init = type(obj).__init__
+        if rerun and init is not local.__init__:
+            init(obj)
+    return d
+
+
+def _local_forget(ident):
+    """Thread `ident` has ended: drop its attributes of every `local`."""
+    with _local_lock:
+        users = _local_users.pop(ident, None)
+        if users is not None:
+            for dicts in users:
+                dicts.pop(ident, None)
+                if dicts[_LOCAL_CREATOR] == ident:
+                    dicts[_LOCAL_CREATOR] = -1
+
+
+def _local_shadow(obj, name):
+    """gilsim has no __getattribute__, so a class attribute would hide the per-thread
+    value of the same name (`class Ctx(local): depth = 0`). The first time such a name is
+    set, the class gets a property in its place that reads the calling thread's value and
+    falls back to the class's."""
+    cls = type(obj)
+    if cls is local or name.startswith("__"):
+        return
+    default = getattr(cls, name, _local_lock)
+    if default is _local_lock or isinstance(default, property) or callable(default):
+        return
+
+    def fget(self):
+        d = _local_dict(self)
+        if name in d:
+            return d[name]
+        return default
+
+    def fset(self, value):
+        _local_dict(self)[name] = value
+
+    def fdel(self):
+        d = _local_dict(self)
+        if name not in d:
+            raise AttributeError(name)
+        del d[name]
+
+    setattr(cls, name, property(fget, fset, fdel))
+
+
 class local:
     """Thread-local data: each thread sees its own attributes (Lib/_threading_local.py)."""
 
-    def __init__(self):
-        object.__setattr__(self, "_local__dicts", {})
-
-    def _local__dict(self):
-        dicts = object.__getattribute__(self, "_local__dicts")
-        key = get_ident()
-        d = dicts.get(key)
-        if d is None:
-            d = {}
-            dicts[key] = d
-        return d
+    def __init__(self, *args, **kwargs):
+        if (args or kwargs) and type(self).__init__ is local.__init__:
+            raise TypeError("Initialization arguments are not supported")
 
     def __getattr__(self, name):
-        d = local._local__dict(self)
+        if name == "_local__dicts":
+            raise AttributeError(name)
+        d = _local_dict(self)
         if name in d:
             return d[name]
-        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+        cls = type(self)
+        owner = "_thread._local" if cls is local else cls.__name__
+        raise AttributeError("'%s' object has no attribute '%s'" % (owner, name))
 
     def __setattr__(self, name, value):
-        local._local__dict(self)[name] = value
+        if name == "_local__dicts":
+            raise AttributeError("'%s' object attribute '%s' is read-only"
+                                 % (type(self).__name__, name))
+        _local_shadow(self, name)
+        if isinstance(getattr(type(self), name, None), property):
+            object.__setattr__(self, name, value)
+            return
+        _local_dict(self)[name] = value
 
     def __delattr__(self, name):
-        d = local._local__dict(self)
+        d = _local_dict(self)
         if name not in d:
             raise AttributeError(name)
         del d[name]
@@ -741,8 +841,13 @@ class local:
 def _shutdown():
     """Wait until every non-daemon thread has finished (Lib/threading.py _shutdown, called
     at interpreter exit)."""
+    global _SHUTTING_DOWN
     if _main_thread is None or _main_thread._is_stopped:
         return
+    _SHUTTING_DOWN = True
+    # Call registered threading atexit functions before threads are joined.
+    for func, arg, kwargs in reversed(_threading_atexits):
+        func(*arg, **kwargs)
     tlock = _main_thread._tstate_lock
     if tlock is not None and tlock.locked():
         tlock.release()
@@ -756,6 +861,20 @@ def _shutdown():
             break
         for t in waiting:
             t.join()
+
+
+# Functions to call at the start of _shutdown(), before the threads are joined.
+_threading_atexits = []
+_SHUTTING_DOWN = False
+
+
+def _register_atexit(func, *arg, **kwargs):
+    """CPython internal: register *func* to be called (in reverse order of registration)
+    just before `_shutdown()` joins the non-daemon threads (Lib/threading.py
+    _register_atexit)."""
+    if _SHUTTING_DOWN:
+        raise RuntimeError("can't register atexit after shutdown")
+    _threading_atexits.append((func, arg, kwargs))
 
 
 _main_thread = _MainThread()
