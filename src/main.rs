@@ -41,12 +41,11 @@ enum Command {
     Dis { file: PathBuf },
     /// Measure gilsim against CPython on this machine.
     Bench {
-        /// Time the interpreter on classic single-threaded workloads (fib, loops, dicts, sorting…);
-        /// currently also the default.
+        /// Time the interpreter on classic single-threaded workloads (fib, loops, dicts, sorting…).
         #[arg(long, conflicts_with = "phenomena")]
         interp: bool,
         /// Measure the lock's phenomena (CPU-bound threads, I/O overlap, --gil off/old, switch
-        /// slices, lost updates, the convoy effect, handoff latency) beside CPython.
+        /// slices, lost updates, the convoy effect, handoff latency) beside CPython. The default.
         #[arg(long)]
         phenomena: bool,
         /// Runs of each program; the best time counts.
@@ -55,7 +54,7 @@ enum Command {
         /// The CPython to compare with (default: python3 on PATH, if any).
         #[arg(long)]
         python: Option<String>,
-        /// Only these workloads (comma-separated names).
+        /// Only these workloads of --interp (comma-separated names).
         #[arg(long)]
         only: Option<String>,
         /// Output format.
@@ -149,10 +148,10 @@ fn main() -> ExitCode {
                 only,
                 format,
             } => {
-                // Until the threads-vs-processes experiment exists, the interpreter benchmark
-                // is what `gilsim bench` runs by default.
-                let _ = interp;
-                let result = if phenomena {
+                // The lock's phenomena are the default until the course's threads-vs-processes
+                // experiment (which needs process mode) takes their place.
+                let _ = phenomena;
+                let result = if !interp {
                     gilsim::bench::gil::run(&gilsim::bench::gil::Options {
                         repeat,
                         python,

@@ -111,7 +111,9 @@ impl Bench {
                     .spawn()
                     .ok()
             };
-            let (Some(a), Some(b)) = (spawn(), spawn()) else { return None };
+            let (Some(a), Some(b)) = (spawn(), spawn()) else {
+                return None;
+            };
             let mut slower: Option<f64> = None;
             for child in [a, b] {
                 let out = child.wait_with_output().ok()?;
@@ -266,7 +268,10 @@ fn experiments(b: &Bench) -> Vec<Row> {
         bar: ">= 1.8",
         meets: new_ratio.map(|x| x >= 1.8),
     });
-    let hardware = ratio(b.two_processes("cpu_threads.py", &["1", CPU_WORK], "elapsed"), best(&one[0], "elapsed"));
+    let hardware = ratio(
+        b.two_processes("cpu_threads.py", &["1", CPU_WORK], "elapsed"),
+        best(&one[0], "elapsed"),
+    );
     rows.push(Row {
         name: "cpu_two_processes",
         what: "the machine's floor: two single-thread gilsim processes at once / one alone".into(),
