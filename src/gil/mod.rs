@@ -104,9 +104,25 @@ impl Vm {
     pub fn gil_take(&mut self) {
         let start = Instant::now();
         self.gil.take(&self.thread);
+        if self.thread.id != 1 && self.interp.threads.finalizing() {
+            self.park_for_good();
+        }
         let now = Instant::now();
         self.hold_start = now;
         self.thread.stats.lock().waiting += now - start;
+    }
+
+    /// A thread other than the main one wants to run Python code after the program ended
+    /// (a daemon thread): it never does. The interpreter is being torn down (module globals
+    /// cleared) and the process is about to exit; CPython's take_gil ends such a thread
+    /// (`tstate_must_exit`, PyThread_exit_thread). Here it gives the lock back and sleeps
+    /// until the process exits.
+    #[cold]
+    fn park_for_good(&mut self) -> ! {
+        self.gil.release(&self.thread, Release::Exit);
+        loop {
+            std::thread::park();
+        }
     }
 
     /// Gives up the interpreter lock, accounting the hold.

@@ -110,26 +110,21 @@ class Queue:
     def get_nowait(self):
         return self.get(block=False)
 
-    # The storage: a list used as a FIFO (CPython uses a deque). Items are taken from
-    # `_head` on, and the list is compacted once the dead prefix is half of it.
+    # The storage: a list used as a FIFO (CPython uses a deque). `queue` holds exactly
+    # the waiting items, oldest first, as CPython's does: programs read it (`list(q.queue)`,
+    # `q.queue[0]`) and clear it (`with q.mutex: q.queue.clear()`). Taking from the front
+    # costs a move of the items behind it.
     def _init(self, maxsize):
         self.queue = []
-        self._head = 0
 
     def _qsize(self):
-        return len(self.queue) - self._head
+        return len(self.queue)
 
     def _put(self, item):
         self.queue.append(item)
 
     def _get(self):
-        item = self.queue[self._head]
-        self.queue[self._head] = None
-        self._head += 1
-        if self._head > 32 and self._head * 2 > len(self.queue):
-            del self.queue[:self._head]
-            self._head = 0
-        return item
+        return self.queue.pop(0)
 
 
 def _siftdown(heap, startpos, pos):

@@ -373,12 +373,17 @@ class Barrier:
 
 
 _counter = 0
+# CPython's counter is itertools.count, atomic under any lock model; `_counter += 1` is
+# not (the old GIL and --gil off can switch inside it), so it has a lock of its own.
+_counter_lock = _allocate_lock()
 
 
 def _newname(name_template="Thread-%d"):
     global _counter
-    _counter += 1
-    return name_template % _counter
+    with _counter_lock:
+        _counter += 1
+        n = _counter
+    return name_template % n
 
 
 # Active thread administration: ident -> Thread, and threads started but not yet running.

@@ -17,6 +17,11 @@ use super::{Registry, ThreadState, WaitInfo};
 impl Registry {
     /// The calling thread starts a wait with no timeout.
     pub fn enter_blocked(&self, t: &ThreadState, info: WaitInfo) {
+        // What the thread saw of an earlier lock means nothing for this one: until it has
+        // failed to take this lock, it counts as possibly running. (A stale value equal to
+        // this lock's count once the thread has taken it would make a thread on its way
+        // out of the wait look blocked.)
+        t.wait_seen_takes.store(u64::MAX, Ordering::Relaxed);
         *t.wait.lock() = Some(info);
         self.inner.lock().blocked_forever += 1;
         self.check_deadlock();

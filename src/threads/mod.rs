@@ -97,6 +97,9 @@ pub struct Registry {
     /// Set once a deadlock was found: the report, raised as DeadlockError in the main thread.
     deadlock: Mutex<Option<String>>,
     deadlocked: AtomicBool,
+    /// Set when the program has ended and only daemon threads may still be alive: from
+    /// then on no thread but the main one runs Python code again.
+    finalizing: AtomicBool,
     next_id: AtomicU64,
     pub max_threads: usize,
 }
@@ -119,6 +122,7 @@ impl Registry {
             inner: Mutex::new(RegistryInner::default()),
             deadlock: Mutex::new(None),
             deadlocked: AtomicBool::new(false),
+            finalizing: AtomicBool::new(false),
             next_id: AtomicU64::new(1),
             max_threads,
         }
@@ -176,6 +180,22 @@ impl Registry {
 
     pub fn deadlocked(&self) -> bool {
         self.deadlocked.load(Ordering::Acquire)
+    }
+
+    /// The main thread starts tearing the interpreter down (Py_FinalizeEx after
+    /// wait_for_thread_shutdown): every other thread stops at its next poll or the next
+    /// time it takes the interpreter lock, as CPython's daemon threads do in take_gil.
+    pub fn begin_finalizing(&self) {
+        self.finalizing.store(true, Ordering::SeqCst);
+        for t in self.inner.lock().live.iter().filter(|t| t.id != 1) {
+            // Without a global lock (`--gil off`) the poll is the only place to stop them.
+            t.breaker
+                .fetch_or(crate::vm::vm::breaker::DROP_REQUEST, Ordering::SeqCst);
+        }
+    }
+
+    pub fn finalizing(&self) -> bool {
+        self.finalizing.load(Ordering::SeqCst)
     }
 
     pub fn deadlock_report(&self) -> Option<String> {

@@ -8,6 +8,17 @@ use crate::vm::vm::Vm;
 /// File names of the library modules written in Python and embedded in gilsim start so.
 pub const LIBRARY_PREFIX: &str = "<gilsim>/";
 
+/// Library functions that start a thread's own code or end the program: a wait below
+/// one of them with no user frame in between is named by the library call just inside
+/// it (`Event.wait` for `Thread(target=event.wait)`), not by the plumbing.
+const ENTRY_POINTS: &[&str] = &[
+    "Thread._bootstrap",
+    "Thread._bootstrap_inner",
+    "Thread.run",
+    "_shutdown",
+    "_run_replicas.<locals>.replica",
+];
+
 impl Vm {
     /// Where a wait about to start is, in the user's terms: the library function the user's
     /// code called ("Event.wait", "Queue.get", "Thread.join"), or the lock's own method if
@@ -18,7 +29,22 @@ impl Vm {
         for f in self.frames.iter().rev() {
             let code = f.code();
             if code.filename().starts_with(LIBRARY_PREFIX) {
-                api = Some(code.qualname.clone());
+                let name = &*code.qualname;
+                if ENTRY_POINTS.contains(&name) {
+                    let site = if name == "_shutdown" {
+                        "at exit, where every thread that is not a daemon is joined".to_string()
+                    } else {
+                        String::new()
+                    };
+                    return (api.unwrap_or_else(|| lock_method(kind)), site);
+                }
+                // The outermost public function: `Thread.join`, not the private
+                // `Thread._wait_for_tstate_lock` it calls, nor a library's private worker
+                // loop that calls `Queue.get`.
+                let private = name.rsplit('.').next().is_some_and(|n| n.starts_with('_'));
+                if api.is_none() || !private {
+                    api = Some(code.qualname.clone());
+                }
                 continue;
             }
             let line = code.line_of(f.ip.saturating_sub(1));
