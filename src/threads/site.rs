@@ -17,6 +17,9 @@ const ENTRY_POINTS: &[&str] = &[
     "Thread.run",
     "_shutdown",
     "_run_replicas.<locals>.replica",
+    // concurrent.futures: a pool worker running a submitted call.
+    "_WorkItem.run",
+    "_worker",
 ];
 
 impl Vm {
@@ -32,7 +35,7 @@ impl Vm {
                 let name = &*code.qualname;
                 if ENTRY_POINTS.contains(&name) {
                     let site = if name == "_shutdown" {
-                        "at exit, where every thread that is not a daemon is joined".to_string()
+                        "the end of the program, where every thread that is not a daemon is joined".to_string()
                     } else {
                         String::new()
                     };
