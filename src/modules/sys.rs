@@ -153,7 +153,22 @@ enum Stream {
     Stderr,
 }
 
-static STREAM_CLASS: LazyLock<Arc<Class>> = LazyLock::new(|| native_class("TextIOWrapper", "io", &[&WRITE, &FLUSH]));
+static STREAM_CLASS: LazyLock<Arc<Class>> = LazyLock::new(|| native_class("TextIOWrapper", "_io", &[&WRITE, &FLUSH, &STREAM_REPR]));
+
+static STREAM_REPR: BuiltinFunction = BuiltinFunction {
+    name: "__repr__",
+    func: stream_repr,
+};
+
+fn stream_repr(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+    let name = match stream_of(args.pos.first().unwrap_or(&Value::None))? {
+        Stream::Stdout => "<stdout>",
+        Stream::Stderr => "<stderr>",
+    };
+    Ok(Value::string(format!(
+        "<_io.TextIOWrapper name='{name}' mode='w' encoding='utf-8'>"
+    )))
+}
 
 fn stream(which: Stream) -> Value {
     Value::Native(Arc::new(NativeObj {

@@ -307,7 +307,9 @@ impl Vm {
                 format!("<{}.{} object at {:#x}>", c.module, c.qualname, v.id())
             }
             Value::Native(n) => {
-                if let Some(f) = n.class.lookup("__repr__") {
+                // Only the class's own `__repr__`: object's would come straight back here.
+                let own = n.class.dict.read().get("__repr__").cloned();
+                if let Some(f) = own {
                     return self.call_str_method(&f, v, "__repr__");
                 }
                 format!("<{}.{} object at {:#x}>", n.class.module, n.class.qualname, v.id())
