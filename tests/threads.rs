@@ -386,7 +386,7 @@ fn threads_left_waiting_at_exit_are_a_deadlock_named_at_exit() {
          print('main body done')\n",
         &[
             "MainThread waits in Thread.join for forgotten to finish",
-            "at exit",
+            "at the end of the program, where every thread that is not a daemon is joined",
             "forgotten waits in Event.wait",
         ],
     );

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod constructors;
+pub mod file;
 pub mod format_spec;
 pub mod functions;
 pub mod limits;
@@ -24,6 +25,7 @@ static BUILTINS: LazyLock<HashMap<&'static str, Value>> = LazyLock::new(|| {
     for f in functions::FUNCTIONS {
         m.insert(f.name, Value::Builtin(f));
     }
+    m.insert(file::OPEN.name, Value::Builtin(&file::OPEN));
     let t = types();
     for (name, class) in [
         ("object", &t.object),
@@ -52,6 +54,9 @@ static BUILTINS: LazyLock<HashMap<&'static str, Value>> = LazyLock::new(|| {
         let name: &'static str = Box::leak(c.name.to_string().into_boxed_str());
         m.insert(name, Value::Class(c.clone()));
     }
+    // Old names of OSError, kept as aliases by Python 3.3+ (PEP 3151).
+    m.insert("IOError", Value::Class(exc().os_error.clone()));
+    m.insert("EnvironmentError", Value::Class(exc().os_error.clone()));
     m.insert("Ellipsis", Value::Ellipsis);
     m.insert("NotImplemented", Value::NotImplemented);
     m.insert("__name__", Value::str("builtins"));

@@ -153,7 +153,8 @@ enum Stream {
     Stderr,
 }
 
-static STREAM_CLASS: LazyLock<Arc<Class>> = LazyLock::new(|| native_class("TextIOWrapper", "_io", &[&WRITE, &FLUSH, &STREAM_REPR]));
+static STREAM_CLASS: LazyLock<Arc<Class>> =
+    LazyLock::new(|| native_class("TextIOWrapper", "_io", &[&WRITE, &FLUSH, &STREAM_REPR]));
 
 static STREAM_REPR: BuiltinFunction = BuiltinFunction {
     name: "__repr__",

@@ -72,9 +72,20 @@ pub struct ExcTypes {
     pub file_exists_error: Arc<Class>,
     pub permission_error: Arc<Class>,
     pub is_a_directory_error: Arc<Class>,
+    pub not_a_directory_error: Arc<Class>,
+    pub blocking_io_error: Arc<Class>,
+    pub interrupted_error: Arc<Class>,
+    pub child_process_error: Arc<Class>,
+    pub process_lookup_error: Arc<Class>,
     pub timeout_error: Arc<Class>,
     pub broken_pipe_error: Arc<Class>,
     pub connection_error: Arc<Class>,
+    pub connection_aborted_error: Arc<Class>,
+    pub connection_refused_error: Arc<Class>,
+    pub connection_reset_error: Arc<Class>,
+    /// `io.UnsupportedOperation`: an OSError and a ValueError at once, as in CPython. Not a
+    /// built-in name (so not in `all`).
+    pub unsupported_operation: Arc<Class>,
     pub runtime_error: Arc<Class>,
     pub recursion_error: Arc<Class>,
     pub not_implemented_error: Arc<Class>,
@@ -85,6 +96,8 @@ pub struct ExcTypes {
     pub type_error: Arc<Class>,
     pub value_error: Arc<Class>,
     pub unicode_error: Arc<Class>,
+    pub unicode_decode_error: Arc<Class>,
+    pub unicode_encode_error: Arc<Class>,
     pub warning: Arc<Class>,
     /// gilsim's own: every live thread is blocked and nothing can wake any of them.
     pub deadlock_error: Arc<Class>,
@@ -237,9 +250,17 @@ fn build_exceptions() -> ExcTypes {
     let file_exists_error = mk("FileExistsError", Some(&os_error));
     let permission_error = mk("PermissionError", Some(&os_error));
     let is_a_directory_error = mk("IsADirectoryError", Some(&os_error));
+    let not_a_directory_error = mk("NotADirectoryError", Some(&os_error));
+    let blocking_io_error = mk("BlockingIOError", Some(&os_error));
+    let interrupted_error = mk("InterruptedError", Some(&os_error));
+    let child_process_error = mk("ChildProcessError", Some(&os_error));
+    let process_lookup_error = mk("ProcessLookupError", Some(&os_error));
     let timeout_error = mk("TimeoutError", Some(&os_error));
     let connection_error = mk("ConnectionError", Some(&os_error));
     let broken_pipe_error = mk("BrokenPipeError", Some(&connection_error));
+    let connection_aborted_error = mk("ConnectionAbortedError", Some(&connection_error));
+    let connection_refused_error = mk("ConnectionRefusedError", Some(&connection_error));
+    let connection_reset_error = mk("ConnectionResetError", Some(&connection_error));
     let runtime_error = mk("RuntimeError", e);
     let recursion_error = mk("RecursionError", Some(&runtime_error));
     let not_implemented_error = mk("NotImplementedError", Some(&runtime_error));
@@ -250,6 +271,9 @@ fn build_exceptions() -> ExcTypes {
     let type_error = mk("TypeError", e);
     let value_error = mk("ValueError", e);
     let unicode_error = mk("UnicodeError", Some(&value_error));
+    let unicode_decode_error = mk("UnicodeDecodeError", Some(&unicode_error));
+    let unicode_encode_error = mk("UnicodeEncodeError", Some(&unicode_error));
+    let unsupported_operation = unsupported_operation_class(&os_error, &value_error);
     let warning = mk("Warning", e);
     let deadlock_error = mk("DeadlockError", Some(&runtime_error));
     ExcTypes {
@@ -280,9 +304,18 @@ fn build_exceptions() -> ExcTypes {
         file_exists_error,
         permission_error,
         is_a_directory_error,
+        not_a_directory_error,
+        blocking_io_error,
+        interrupted_error,
+        child_process_error,
+        process_lookup_error,
         timeout_error,
         broken_pipe_error,
         connection_error,
+        connection_aborted_error,
+        connection_refused_error,
+        connection_reset_error,
+        unsupported_operation,
         runtime_error,
         recursion_error,
         not_implemented_error,
@@ -293,10 +326,37 @@ fn build_exceptions() -> ExcTypes {
         type_error,
         value_error,
         unicode_error,
+        unicode_decode_error,
+        unicode_encode_error,
         warning,
         deadlock_error,
         all,
     }
+}
+
+/// `io.UnsupportedOperation` (Modules/_io/_iomodule.c): CPython derives it from both OSError
+/// and ValueError. Programs cannot declare multiple inheritance in gilsim, but a built-in
+/// class can carry the linearised MRO, so `except OSError` and `except ValueError` both
+/// catch it; `__bases__` shows only OSError.
+fn unsupported_operation_class(os_error: &Arc<Class>, value_error: &Arc<Class>) -> Arc<Class> {
+    let mut mro = vec![os_error.clone(), value_error.clone()];
+    // Both share the tail Exception, BaseException, object.
+    mro.extend(value_error.mro.iter().cloned());
+    let mut dict = new_attr_map();
+    for (name, v) in crate::builtins::methods::type_methods(BuiltinType::Exception) {
+        dict.insert(Arc::from(name), v);
+    }
+    Arc::new(Class {
+        name: Arc::from("UnsupportedOperation"),
+        qualname: Arc::from("UnsupportedOperation"),
+        module: Arc::from("io"),
+        base: Some(os_error.clone()),
+        mro,
+        dict: RwLock::new(dict),
+        builtin: Some(BuiltinType::Exception),
+        is_exception: true,
+        attr_flags: Default::default(),
+    })
 }
 
 /// The class of any value.

@@ -186,24 +186,30 @@ pub static INPUT: BuiltinFunction = BuiltinFunction {
     name: "input",
     func: input,
 };
+/// `input([prompt])` (Python/bltinmodule.c builtin_input_impl, the non-terminal path):
+/// writes the prompt, flushes standard output (ignoring a failure, as CPython does), and
+/// waits for a line without the interpreter lock, so other threads run meanwhile.
 fn input(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     check_args("input", &args, 0, 1)?;
     if let Some(p) = args.pos.first() {
         let prompt = vm.str(p)?;
-        vm.interp.write_stdout(&prompt)?;
+        vm.write_stdout(&prompt)?;
     }
-    vm.interp.flush_stdout();
-    let mut line = String::new();
-    match std::io::stdin().read_line(&mut line) {
-        Ok(0) => Err(PyErr::new(&exc().eof_error, "EOF when reading a line")),
-        Ok(_) => {
-            if line.ends_with('\n') {
+    let _ = vm.flush_stdout();
+    let read = vm.allow_threads(crate::gil::Release::Io, || {
+        use std::io::BufRead;
+        let mut line = Vec::new();
+        std::io::stdin().lock().read_until(b'\n', &mut line).map(|n| (n, line))
+    });
+    match read {
+        Ok((0, _)) => Err(PyErr::new(&exc().eof_error, "EOF when reading a line")),
+        Ok((_, mut line)) => {
+            if line.last() == Some(&b'\n') {
                 line.pop();
-                if line.ends_with('\r') {
-                    line.pop();
-                }
             }
-            Ok(Value::string(line))
+            // CPython decodes with surrogateescape; gilsim's strings cannot hold the lone
+            // surrogates that produces, so undecodable bytes become U+FFFD.
+            Ok(Value::string(String::from_utf8_lossy(&line).into_owned()))
         }
         Err(e) => Err(os_error(e.to_string())),
     }

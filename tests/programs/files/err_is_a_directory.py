@@ -1,0 +1,5 @@
+# Uncaught IsADirectoryError: opening a directory for reading.
+import os
+
+print(os.path.isdir("."))
+open(".").read()
