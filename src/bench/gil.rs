@@ -107,16 +107,18 @@ impl Bench {
                     .args(args)
                     .stdin(Stdio::null())
                     .stdout(Stdio::piped())
-                    .stderr(Stdio::null())
+                    .stderr(Stdio::piped())
                     .spawn()
                     .ok()
             };
-            let (Some(a), Some(b)) = (spawn(), spawn()) else {
-                return None;
-            };
+            // Both are waited for (and killed if they hang), even if the other failed to start.
+            let outputs: Vec<Option<std::process::Output>> = [spawn(), spawn()]
+                .into_iter()
+                .map(|c| c.and_then(|c| super::child::wait_within(c, super::child::LIMIT).ok()))
+                .collect();
             let mut slower: Option<f64> = None;
-            for child in [a, b] {
-                let out = child.wait_with_output().ok()?;
+            for out in outputs {
+                let out = out?;
                 let text = String::from_utf8_lossy(&out.stdout);
                 let v = text
                     .lines()
@@ -462,14 +464,22 @@ fn futex_wake_latency_us() -> f64 {
             if let Some(t) = g.take() {
                 lat.push(t.elapsed().as_secs_f64() * 1e6);
             }
+            s2.cond.notify_all();
         }
         lat
     });
     for _ in 0..ROUNDS {
         // Give the other thread time to go to sleep, so each wake is a real futex wake.
         std::thread::sleep(Duration::from_micros(200));
-        *shared.sent.lock() = Some(Instant::now());
-        shared.cond.notify_one();
+        let mut g = shared.sent.lock();
+        // The previous wake must have been consumed, or it would be overwritten and the
+        // other thread would wait for a round that never comes.
+        while g.is_some() {
+            shared.cond.wait_for(&mut g, Duration::from_millis(1));
+        }
+        *g = Some(Instant::now());
+        drop(g);
+        shared.cond.notify_all();
     }
     let lat = waker.join().unwrap_or_default();
     median_of(lat).unwrap_or(0.0)

@@ -156,12 +156,7 @@ fn keep_best(best: &mut Option<Result<(Duration, String), String>>, run: Result<
 
 fn time_process(cmd: &mut Command) -> Result<(Duration, String), String> {
     let start = Instant::now();
-    let out = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(|e| format!("cannot start: {e}"))?;
+    let out = super::child::output_within(cmd, super::child::LIMIT)?;
     let elapsed = start.elapsed();
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);

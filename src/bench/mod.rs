@@ -4,5 +4,6 @@
 //! `--phenomena` measures what the lock does (CPU-bound threads, I/O overlap, switch slices,
 //! lost updates, the convoy effect) beside CPython.
 
+mod child;
 pub mod gil;
 pub mod interp;
