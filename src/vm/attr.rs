@@ -84,7 +84,8 @@ pub fn method_fast(obj: &Value, name: &str) -> Option<Value> {
 
 impl Vm {
     pub fn getattr(&mut self, obj: &Value, name: &str) -> PyResult<Value> {
-        match self.getattr_opt(obj, name)? {
+        // An AttributeError raised by a `__getattr__` reaches the caller as it was raised.
+        match self.lookup_attr(obj, name, true)? {
             Some(v) => Ok(v),
             None => Err(no_attribute(obj, name)),
         }
@@ -92,6 +93,12 @@ impl Vm {
 
     /// Attribute lookup; `Ok(None)` when the attribute does not exist.
     pub fn getattr_opt(&mut self, obj: &Value, name: &str) -> PyResult<Option<Value>> {
+        self.lookup_attr(obj, name, false)
+    }
+
+    /// Attribute lookup; with `hook_errors`, an AttributeError from the class's
+    /// `__getattr__` is returned as an error rather than as "no such attribute".
+    fn lookup_attr(&mut self, obj: &Value, name: &str, hook_errors: bool) -> PyResult<Option<Value>> {
         match obj {
             Value::Instance(inst) => {
                 if !inst.class.attr_flags().has_property {
@@ -120,7 +127,7 @@ impl Vm {
                 if let Some(v) = self.special_instance_attr(obj, name) {
                     return Ok(Some(v));
                 }
-                self.getattr_hook(&class, obj, name)
+                self.getattr_hook(&class, obj, name, hook_errors)
             }
             Value::Class(c) => {
                 if let Some(attr) = c.lookup(name) {
@@ -177,20 +184,20 @@ impl Vm {
                 if let Some(v) = self.special_builtin_attr(obj, name)? {
                     return Ok(Some(v));
                 }
-                self.getattr_hook(&class, obj, name)
+                self.getattr_hook(&class, obj, name, hook_errors)
             }
         }
     }
 
     /// The class's `__getattr__`, consulted when normal lookup fails; an AttributeError from
     /// it means "no such attribute".
-    fn getattr_hook(&mut self, class: &Class, obj: &Value, name: &str) -> PyResult<Option<Value>> {
+    fn getattr_hook(&mut self, class: &Class, obj: &Value, name: &str, hook_errors: bool) -> PyResult<Option<Value>> {
         let Some(hook) = class.lookup("__getattr__") else {
             return Ok(None);
         };
         match self.call(&hook, &[obj.clone(), Value::str(name)]) {
             Ok(v) => Ok(Some(v)),
-            Err(e) if e.is_instance_of(&super::types::exc().attribute_error) => Ok(None),
+            Err(e) if !hook_errors && e.is_instance_of(&super::types::exc().attribute_error) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -439,6 +446,13 @@ impl Vm {
                     let fdel = p.fdel.clone();
                     if !matches!(fdel, Value::None) {
                         self.call(&fdel, &[obj.clone()])?;
+                        return Ok(());
+                    }
+                }
+                // A user-defined `__delattr__` (object's own is the dict removal below).
+                if let Some(hook) = inst.class.lookup("__delattr__") {
+                    if !matches!(hook, Value::Builtin(_)) {
+                        self.call(&hook, &[obj.clone(), Value::str(name)])?;
                         return Ok(());
                     }
                 }
