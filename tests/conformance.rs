@@ -43,7 +43,8 @@ const DIFF_WINDOW: usize = 6;
 ///
 /// * Runtime traceback (some line is exactly `Traceback (most recent call last):`):
 ///   a line `  File "<path>", line N, in NAME` becomes `line N, in NAME` (frames of the
-///   standard library, a path under `<gilsim>/` or containing `/lib/python3.`, are dropped); every other line
+///   standard library, a path under `<gilsim>/`, `<frozen …>` or containing `/lib/python3.`,
+///   are dropped); every other line
 ///   that is empty or starts with a space or tab is dropped (source text, `^^^^` carets,
 ///   `[Previous line repeated N more times]`); all remaining lines are kept (the
 ///   `Traceback` headers, the final exception line(s), chaining messages).
@@ -80,7 +81,7 @@ fn parse_file_line(line: &str) -> Option<String> {
     let rest = line.strip_prefix("  File \"")?;
     if let Some(at) = rest.find("\", line ") {
         let path = &rest[..at];
-        if path.starts_with("<gilsim>/") || path.contains("/lib/python3.") {
+        if path.starts_with("<gilsim>/") || path.starts_with("<frozen ") || path.contains("/lib/python3.") {
             return Some(String::new());
         }
     }
@@ -475,6 +476,18 @@ fn normalize_stderr_examples() {
         "Traceback (most recent call last):\nline 4, in parse\nValueError: bad\n\
          The above exception was the direct cause of the following exception:\n\
          Traceback (most recent call last):\nline 6, in parse\nRuntimeError: x\n"
+    );
+    // Standard-library frames differ between the two interpreters and are left out.
+    let thread_exc = "Exception in thread Thread-1 (boom):\nTraceback (most recent call last):\n\
+        \x20 File \"/usr/lib/python3.11/threading.py\", line 1045, in _bootstrap_inner\n\
+        \x20 File \"<gilsim>/threading.py\", line 480, in run\n\
+        \x20 File \"<frozen codecs>\", line 322, in decode\n\
+        \x20 File \"/tmp/t.py\", line 3, in boom\n\
+        ValueError: bad\n";
+    assert_eq!(
+        normalize_stderr(thread_exc),
+        "Exception in thread Thread-1 (boom):\nTraceback (most recent call last):\n\
+         line 3, in boom\nValueError: bad\n"
     );
     let syntax = "  File \"/p/s.py\", line 2\n    if x\n        ^\nSyntaxError: expected ':'\n";
     assert_eq!(normalize_stderr(syntax), "SyntaxError: expected ':'\n");

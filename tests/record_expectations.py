@@ -32,7 +32,7 @@ FILE_LINE = re.compile(r'^  File "(.*?)", line (\d+), in (.*)$')
 
 def is_library_path(path: str) -> bool:
     """A standard-library file: gilsim's embedded modules or CPython's Lib/."""
-    return path.startswith("<gilsim>/") or "/lib/python3." in path
+    return path.startswith("<gilsim>/") or path.startswith("<frozen ") or "/lib/python3." in path
 
 
 def normalize_stderr(stderr: str) -> str:
@@ -43,7 +43,8 @@ def normalize_stderr(stderr: str) -> str:
     * Runtime traceback (some line is exactly "Traceback (most recent call last):"):
       - a line `  File "<path>", line N, in NAME` becomes `line N, in NAME`, except that
         frames of the standard library (threading.py, queue.py, concurrent.futures: a
-        path under `<gilsim>/` or containing `/lib/python3.`) are dropped;
+        path under `<gilsim>/`, a `<frozen …>` module, or one containing `/lib/python3.`)
+        are dropped;
       - every other line that is empty or starts with a space or tab is dropped
         (source-text lines, `^^^^` caret lines, `[Previous line repeated N more times]`);
       - every remaining line is kept as is: the `Traceback ...` headers, the final
