@@ -130,6 +130,10 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// `--stats`: print the lock and thread summary to stderr at the end.
     pub stats: bool,
+    /// `--timeout SECONDS`: stop the whole run after this long (exit status 124).
+    pub timeout: Option<std::time::Duration>,
+    /// `--processes N`: after the module has run, call its `main()` in N worker processes.
+    pub processes: Option<usize>,
 }
 
 /// Runs a program file the way `python3 FILE ARGS…` does; returns the process exit code.
@@ -160,6 +164,8 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
     let started = std::time::Instant::now();
     let mut vm = Vm::new(interp.clone());
     vm.gil_take();
+    // Ctrl-C raises KeyboardInterrupt in this thread; --timeout stops the run.
+    crate::signals::install(&interp, &vm.breaker, opts.timeout);
     let mut result = run_module_code(&mut vm, "__main__", &compiled).map(|_| ());
     if let (Ok(()), Some(n)) = (&result, opts.threads) {
         let main = vm.interp.modules.lock().get("__main__").and_then(|m| m.get("main"));
@@ -175,6 +181,12 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
             }
         }
     }
+    let mut process_summary = None;
+    if let (Ok(()), Some(n)) = (&result, opts.processes) {
+        let (r, summary) = crate::process::replicas::run(&mut vm, path, args, n, started);
+        result = r;
+        process_summary = summary;
+    }
     let mut code = match result {
         Ok(()) => 0,
         Err(e) => exit_code_for(&mut vm, &e),
@@ -187,9 +199,16 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
         shutdown_threads(&mut vm)
     };
     if let Err(e) = shutdown {
-        let c = exit_code_for(&mut vm, &e);
-        if code == 0 {
-            code = c;
+        if e.is_instance_of(&exc().keyboard_interrupt) {
+            // Ctrl-C while waiting for the threads: Python/pylifecycle.c
+            // wait_for_thread_shutdown reports it with PyErr_WriteUnraisable and goes on
+            // exiting, with the status the program had.
+            report_unraisable(&mut vm, "<module 'threading'>", &e);
+        } else {
+            let c = exit_code_for(&mut vm, &e);
+            if code == 0 {
+                code = c;
+            }
         }
     }
     // Daemon threads still alive never run Python code again: they would find the globals
@@ -203,7 +222,11 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
     vm.finalize_dead_generators();
     interp.flush_stdout();
     vm.end_thread();
-    if opts.stats || opts.threads.is_some() {
+    // No worker process outlives the program.
+    crate::process::spawn::kill_all();
+    if let Some(summary) = process_summary {
+        eprint!("{summary}");
+    } else if opts.stats || opts.threads.is_some() {
         eprint!("{}", crate::threads::summary::render(&interp, started.elapsed()));
     }
     code
@@ -263,6 +286,13 @@ pub fn exit_code_for(vm: &mut Vm, e: &PyErr) -> i32 {
             }
         };
     }
+    if e.is_instance_of(&exc().keyboard_interrupt) {
+        // Modules/main.c: the process then ends by SIGINT (exit_sigint), see main.rs.
+        crate::signals::set_unhandled_keyboard_interrupt();
+        let report = vm.format_exception(e);
+        eprint!("{report}");
+        return 130;
+    }
     if e.is_instance_of(&exc().broken_pipe_error) && vm.interp.stdout_closed() {
         // The reader of our output has gone: end quietly, as `python3 x.py | head` would
         // with SIGPIPE at its default.
@@ -271,6 +301,13 @@ pub fn exit_code_for(vm: &mut Vm, e: &PyErr) -> i32 {
     let report = vm.format_exception(e);
     eprint!("{report}");
     1
+}
+
+/// `PyErr_WriteUnraisable`: an exception nobody can catch, reported and dropped.
+fn report_unraisable(vm: &mut Vm, what: &str, e: &PyErr) {
+    vm.interp.flush_stdout();
+    let report = vm.format_exception(e);
+    eprint!("Exception ignored in: {what}\n{report}");
 }
 
 /// `gilsim check FILE`: compile only.

@@ -11,6 +11,8 @@ pub mod driver;
 pub mod gil;
 pub mod library;
 pub mod modules;
+pub mod process;
+pub mod signals;
 pub mod syntax;
 pub mod threads;
 pub mod vm;

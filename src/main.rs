@@ -39,6 +39,9 @@ enum Command {
     Check { file: PathBuf },
     /// Print every function's bytecode next to its source lines.
     Dis { file: PathBuf },
+    /// A worker process of multiprocessing or `--processes` (started by gilsim itself).
+    #[command(name = "__worker", hide = true)]
+    Worker(WorkerCli),
     /// Measure gilsim against CPython on this machine.
     Bench {
         /// Time the interpreter on classic single-threaded workloads (fib, loops, dicts, sorting…).
@@ -81,6 +84,12 @@ struct RunFlags {
     /// Print the time and lock summary to stderr at the end.
     #[arg(long)]
     stats: bool,
+    /// After running the module, call its main() in N worker processes at once and print a summary.
+    #[arg(long, value_name = "N", conflicts_with = "threads", value_parser = clap::value_parser!(u32).range(1..=256))]
+    processes: Option<u32>,
+    /// Stop the whole run after this many seconds (exit status 124, as timeout(1)).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+    timeout: Option<f64>,
     /// The most threads that may be alive at once; starting one more raises RuntimeError.
     #[arg(long, value_name = "N", default_value_t = gilsim::threads::DEFAULT_MAX_THREADS, value_parser = parse_max_threads)]
     max_threads: usize,
@@ -93,6 +102,14 @@ fn parse_interval(s: &str) -> Result<f64, String> {
     }
     if v * 1e6 < 1.0 || v > 3600.0 {
         return Err("the switch interval must be between 1 µs and 3600 s".into());
+    }
+    Ok(v)
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if v.is_nan() || v <= 0.0 || !v.is_finite() || v > 1e9 {
+        return Err("the timeout must be a positive number of seconds".into());
     }
     Ok(v)
 }
@@ -117,6 +134,48 @@ impl RunFlags {
             },
             threads: self.threads.map(|n| n as usize),
             stats: self.stats,
+            processes: self.processes.map(|n| n as usize),
+            timeout: self.timeout.map(std::time::Duration::from_secs_f64),
+        }
+    }
+}
+
+/// The hidden `__worker` subcommand: how a parent starts a worker (src/process/spawn.rs).
+#[derive(clap::Args, Clone, Debug)]
+struct WorkerCli {
+    #[arg(long)]
+    name: String,
+    #[arg(long)]
+    role: String,
+    #[arg(long)]
+    reply_fd: i32,
+    #[arg(long, value_enum)]
+    gil: Policy,
+    #[arg(long)]
+    switch_interval_us: u64,
+    #[arg(long)]
+    check_interval: u32,
+    #[arg(long)]
+    max_threads: usize,
+    script: PathBuf,
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+impl WorkerCli {
+    fn into_args(self) -> gilsim::process::worker::WorkerArgs {
+        gilsim::process::worker::WorkerArgs {
+            script: self.script,
+            name: self.name,
+            role: self.role,
+            reply_fd: self.reply_fd,
+            settings: gilsim::vm::interp::InterpSettings {
+                policy: self.gil,
+                switch_interval_us: self.switch_interval_us.max(1),
+                check_interval: self.check_interval.max(1),
+                max_threads: self.max_threads.max(1),
+            },
+            args: self.args,
         }
     }
 }
@@ -140,6 +199,7 @@ fn main() -> ExitCode {
         .spawn(move || match cli.command {
             Command::Run { file, flags, args } => driver::run_file(&file, &args, &flags.options(color)),
             Command::Check { file } => driver::check_file(&file, &opts),
+            Command::Worker(w) => gilsim::process::worker::run(w.into_args()),
             Command::Bench {
                 interp,
                 phenomena,
@@ -205,5 +265,9 @@ fn main() -> ExitCode {
             70
         }
     };
+    if gilsim::signals::unhandled_keyboard_interrupt() {
+        // Modules/main.c exit_sigint: the shell sees the program die of SIGINT ($? = 130).
+        gilsim::signals::exit_sigint();
+    }
     ExitCode::from(code.clamp(0, 255) as u8)
 }

@@ -1,16 +1,21 @@
-"""Execute computations asynchronously using threads.
+"""Execute computations asynchronously using threads or processes.
 
-gilsim's version of CPython 3.11's Lib/concurrent/futures/_base.py and thread.py in one
-module. Every blocking wait (Future.result(), wait(), as_completed(), the workers' queue,
+gilsim's version of CPython 3.11's Lib/concurrent/futures/_base.py, thread.py and
+process.py in one module. Every blocking wait (Future.result(), wait(), as_completed(), the workers' queue,
 shutdown's joins) goes through threading.Condition/Event/Lock, so it ends in a `_thread`
 lock that gives up the interpreter lock and takes part in deadlock detection.
 
-Differences from CPython: no ProcessPoolExecutor (importing it is an ImportError); no
-`logging`, so what CPython logs through the "concurrent.futures" logger (which, with no
-handler configured, prints "%(message)s" and the traceback to stderr) is written to
-sys.stderr directly; no weakrefs, so a worker holds its executor strongly, and an executor
+ProcessPoolExecutor (Lib/concurrent/futures/process.py) runs calls in worker processes
+started through `_gilsim_process`, one feeder thread per worker moving one call at a time.
+
+Differences from CPython: no `logging`, so what CPython logs through the
+"concurrent.futures" logger (which, with no handler configured, prints "%(message)s" and
+the traceback to stderr) is written to sys.stderr directly; no weakrefs, so a worker holds its executor strongly, and an executor
 dropped without shutdown() keeps its idle workers until the interpreter exits (where
 `_python_exit`, registered with threading._register_atexit as in CPython, wakes them).
+ProcessPoolExecutor starts workers as CPython's spawn does, one per submit while none is
+idle, up to max_workers; a task's pickling error is raised at result(); max_tasks_per_child
+and mp_context are accepted but not used.
 """
 
 import _thread
@@ -32,6 +37,7 @@ __all__ = (
     'wait',
     'as_completed',
     'ThreadPoolExecutor',
+    'ProcessPoolExecutor',
 )
 
 # ---- Lib/concurrent/futures/_base.py ----
@@ -860,3 +866,244 @@ class ThreadPoolExecutor(Executor):
         if wait:
             for t in self._threads:
                 t.join()
+
+
+# ---- Lib/concurrent/futures/process.py ----
+
+_process_executors = []
+_process_shutdown = False
+
+
+def _process_python_exit():
+    # process.py _python_exit: let the executors still open finish their work.
+    global _process_shutdown
+    _process_shutdown = True
+    for executor in list(_process_executors):
+        executor.shutdown(wait=True)
+
+
+threading._register_atexit(_process_python_exit)
+
+
+class _RemoteTraceback(Exception):
+    __module__ = 'concurrent.futures.process'
+
+    def __init__(self, tb):
+        self.tb = tb
+
+    def __str__(self):
+        return self.tb
+
+
+def _rebuild_exc(exc, tb):
+    # process.py _ExceptionWithTraceback / _rebuild_exc: the worker's traceback text
+    # becomes the cause of the exception raised here.
+    if tb:
+        _chain_cause(exc, _RemoteTraceback('\n"""\n%s"""' % tb))
+    return exc
+
+
+def _chain_cause(exc, cause):
+    import _gilsim_process
+    _gilsim_process.chain(exc, cause)
+
+
+class BrokenProcessPool(BrokenExecutor):
+    """
+    Raised when a process in a ProcessPoolExecutor terminated abruptly
+    while a future was in the running state.
+    """
+    __module__ = 'concurrent.futures.process'
+
+
+def _process_chunk(fn, chunk):
+    """ Processes a chunk of an iterable passed to map (process.py _process_chunk)."""
+    return [fn(*args) for args in chunk]
+
+
+def _chain_from_iterable_of_lists(iterable):
+    for element in iterable:
+        element.reverse()
+        while element:
+            yield element.pop()
+
+
+class _ProcessWorker:
+    """One worker process and the thread that feeds it calls, one at a time (the part
+    of process.py's _ExecutorManagerThread and call queue that concerns one worker)."""
+
+    def __init__(self, executor, name):
+        import _gilsim_process
+        self.executor = executor
+        self.process = _gilsim_process.start(name, 'pool')
+        self.thread = threading.Thread(target=self.serve, daemon=True,
+                                       name='ProcessPoolFeeder-' + name)
+
+    def serve(self):
+        ex = self.executor
+        ready = self.process.recv()
+        if ready[0] != 'ready':
+            ex._worker_died(None)
+            return
+        if ex._initializer is not None:
+            ok = self.process.call(0, ex._initializer, ex._initargs, None)
+            reply = self.process.recv() if ok else ('eof',)
+            if reply[0] != 'ok':
+                ex._worker_died(None)
+                return
+        while True:
+            item = ex._call_queue.get()
+            if item is None:
+                return
+            future, fn, args, kwargs = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                sent = self.process.call(0, fn, args, kwargs)
+            except BaseException as e:
+                future.set_exception(e)
+                ex._idle_worker_semaphore.release()
+                continue
+            reply = self.process.recv() if sent else ('eof',)
+            if reply[0] == 'ok':
+                future.set_result(reply[2])
+            elif reply[0] == 'err':
+                future.set_exception(_rebuild_exc(reply[2], reply[3]))
+            else:
+                ex._worker_died(future)
+                return
+            ex._idle_worker_semaphore.release()
+
+
+class ProcessPoolExecutor(Executor):
+    """An Executor that runs calls in a pool of at most max_workers processes
+    (process.py ProcessPoolExecutor)."""
+
+    def __init__(self, max_workers=None, mp_context=None,
+                 initializer=None, initargs=(), *, max_tasks_per_child=None):
+        """Initializes a new ProcessPoolExecutor instance.
+
+        Args:
+            max_workers: The maximum number of processes that can be used to
+                execute the given calls. If None or not given then as many
+                worker processes will be created as the machine has processors.
+            mp_context: Accepted for compatibility: workers are always spawned.
+            initializer: A callable used to initialize worker processes.
+            initargs: A tuple of arguments to pass to the initializer.
+        """
+        if max_workers is None:
+            self._max_workers = os.cpu_count() or 1
+        else:
+            if max_workers <= 0:
+                raise ValueError("max_workers must be greater than 0")
+            self._max_workers = max_workers
+        if initializer is not None and not callable(initializer):
+            raise TypeError("initializer must be a callable")
+        if max_tasks_per_child is not None:
+            if not isinstance(max_tasks_per_child, int):
+                raise TypeError("max_tasks_per_child must be an integer")
+            elif max_tasks_per_child <= 0:
+                raise ValueError("max_tasks_per_child must be >= 1")
+        self._initializer = initializer
+        self._initargs = initargs
+        self._call_queue = queue.SimpleQueue()
+        self._workers = []
+        self._idle_worker_semaphore = threading.Semaphore(0)
+        self._broken = False
+        self._shutdown_thread = False
+        self._shutdown_lock = threading.Lock()
+
+    def _adjust_process_count(self):
+        # process.py _adjust_process_count: a new worker only when none is idle.
+        if self._idle_worker_semaphore.acquire(blocking=False):
+            return
+        if len(self._workers) < self._max_workers:
+            import multiprocessing
+            name = 'SpawnProcess-%d' % multiprocessing._next_identity()
+            w = _ProcessWorker(self, name)
+            self._workers.append(w)
+            if self not in _process_executors:
+                _process_executors.append(self)
+            w.thread.start()
+
+    def _worker_died(self, future):
+        # process.py _ExecutorManagerThread.terminate_broken: every pending future fails
+        # and the other workers are ended.
+        with self._shutdown_lock:
+            first = not self._broken
+            self._broken = ('A child process terminated abruptly, the process pool is not '
+                            'usable anymore')
+        error = 'A process in the process pool was terminated abruptly while the future was running or pending.'
+        if future is not None:
+            future.set_exception(BrokenProcessPool(error))
+        while True:
+            try:
+                item = self._call_queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                continue
+            item[0].set_exception(BrokenProcessPool(error))
+        if first:
+            for w in self._workers:
+                w.process.kill()
+            for _ in self._workers:
+                self._call_queue.put(None)
+
+    def submit(self, fn, /, *args, **kwargs):
+        """Submits a callable to be executed as fn(*args, **kwargs); returns a Future
+        representing the call."""
+        with self._shutdown_lock:
+            if self._broken:
+                raise BrokenProcessPool(self._broken)
+            if self._shutdown_thread:
+                raise RuntimeError('cannot schedule new futures after shutdown')
+            if _process_shutdown:
+                raise RuntimeError('cannot schedule new futures after '
+                                   'interpreter shutdown')
+
+            f = Future()
+            self._call_queue.put((f, fn, args, kwargs))
+            self._adjust_process_count()
+            return f
+
+    def map(self, fn, *iterables, timeout=None, chunksize=1):
+        """Returns an iterator equivalent to map(fn, iter), with the calls sent to the
+        workers in chunks of chunksize (process.py ProcessPoolExecutor.map)."""
+        if chunksize < 1:
+            raise ValueError("chunksize must be >= 1.")
+        if chunksize == 1:
+            return super().map(fn, *iterables, timeout=timeout)
+        items = list(zip(*iterables))
+        chunks = [tuple(items[i:i + chunksize]) for i in range(0, len(items), chunksize)]
+        results = super().map(_process_chunk, [fn] * len(chunks), chunks, timeout=timeout)
+        return _chain_from_iterable_of_lists(results)
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        """Clean-up the resources associated with the Executor."""
+        with self._shutdown_lock:
+            already = self._shutdown_thread
+            self._shutdown_thread = True
+            if cancel_futures:
+                pending = []
+                while True:
+                    try:
+                        item = self._call_queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is not None:
+                        pending.append(item)
+                for item in pending:
+                    item[0].cancel()
+            if not already:
+                for _ in self._workers:
+                    self._call_queue.put(None)
+        if wait:
+            for w in self._workers:
+                w.thread.join()
+            for w in self._workers:
+                w.process.close()
+            for w in self._workers:
+                w.process.wait()
+            if self in _process_executors:
+                _process_executors.remove(self)

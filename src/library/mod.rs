@@ -1,8 +1,9 @@
 //! Standard-library modules written in Python and embedded in the binary: `threading`,
-//! `queue` and `concurrent.futures`. As in CPython (Lib/threading.py on top of
-//! Modules/_threadmodule.c), they are built on `_thread`, so every blocking wait of theirs
-//! ends in one Rust lock primitive that releases the interpreter lock and knows about
-//! deadlocks.
+//! `queue`, `concurrent.futures` and `multiprocessing`. As in CPython (Lib/threading.py on
+//! top of Modules/_threadmodule.c), they are built on `_thread`, so every blocking wait of
+//! theirs ends in one Rust lock primitive that releases the interpreter lock and knows about
+//! deadlocks; `multiprocessing` and ProcessPoolExecutor also stand on `_gilsim_process`,
+//! whose waits on pipes and processes release the lock too.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -24,6 +25,39 @@ const SOURCES: &[(&str, &str, &str)] = &[
         "concurrent.futures",
         "concurrent/futures.py",
         include_str!("futures.py"),
+    ),
+    (
+        "concurrent.futures.process",
+        "concurrent/futures/process.py",
+        "from concurrent.futures import (ProcessPoolExecutor, BrokenProcessPool, _RemoteTraceback,\n\
+         _process_chunk, _chain_from_iterable_of_lists)\n",
+    ),
+    (
+        "concurrent.futures.thread",
+        "concurrent/futures/thread.py",
+        "from concurrent.futures import ThreadPoolExecutor, BrokenThreadPool\n",
+    ),
+    (
+        "multiprocessing",
+        "multiprocessing/__init__.py",
+        include_str!("multiprocessing.py"),
+    ),
+    // CPython's submodules, where programs import some names from.
+    (
+        "multiprocessing.pool",
+        "multiprocessing/pool.py",
+        "from multiprocessing import (Pool, ApplyResult, AsyncResult, MapResult, RemoteTraceback,\n\
+         mapstar, starmapstar, INIT, RUN, CLOSE, TERMINATE)\n",
+    ),
+    (
+        "multiprocessing.context",
+        "multiprocessing/context.py",
+        "from multiprocessing import ProcessError, BufferTooShort, TimeoutError, AuthenticationError\n",
+    ),
+    (
+        "multiprocessing.process",
+        "multiprocessing/process.py",
+        "from multiprocessing import Process as BaseProcess, current_process, active_children, parent_process\n",
     ),
 ];
 

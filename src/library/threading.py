@@ -573,9 +573,18 @@ class Thread:
         if lock is None:
             assert self._is_stopped
             return
-        if lock.acquire(block, timeout):
-            lock.release()
-            self._stop()
+        try:
+            if lock.acquire(block, timeout):
+                lock.release()
+                self._stop()
+        except:
+            if lock.locked():
+                # bpo-45274 (CPython 3.11): interrupted (Ctrl-C) while the thread still
+                # runs, the lock is released and the thread counted as stopped, so that
+                # _shutdown() does not wait for it and the interrupted program can exit.
+                lock.release()
+                self._stop()
+            raise
 
     @property
     def name(self):
@@ -900,7 +909,9 @@ def _run_replicas(func, n, takes_index):
             failures.append(i)
             raise
 
-    threads = [Thread(target=replica, args=(i,), name="main-%d" % i) for i in range(n)]
+    # Daemons: they are always joined below, unless Ctrl-C interrupts the join, and then
+    # the run should end rather than wait for them at exit.
+    threads = [Thread(target=replica, args=(i,), name="main-%d" % i, daemon=True) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:

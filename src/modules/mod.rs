@@ -2,6 +2,8 @@
 
 mod math;
 mod os;
+mod process;
+mod process_channel;
 mod random;
 mod sys;
 mod thread;
@@ -29,10 +31,20 @@ const REGISTRY: &[(&str, Create)] = &[
     ("sys", sys::create),
     ("random", random::create),
     ("_thread", thread::create),
+    ("_gilsim_process", process::create),
 ];
 
 /// Names of the modules implemented in Rust.
-pub const BUILTIN_MODULES: &[&str] = &["math", "time", "os", "os.path", "sys", "random", "_thread"];
+pub const BUILTIN_MODULES: &[&str] = &[
+    "math",
+    "time",
+    "os",
+    "os.path",
+    "sys",
+    "random",
+    "_thread",
+    "_gilsim_process",
+];
 
 pub fn is_builtin_module(name: &str) -> bool {
     BUILTIN_MODULES.contains(&name)

@@ -121,7 +121,7 @@ fn sleep(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if nanos < 0 {
         return Err(value_error("sleep length must be non-negative"));
     }
-    block_for(vm, Duration::from_nanos(nanos as u64));
+    block_for(vm, Duration::from_nanos(nanos as u64))?;
     Ok(Value::None)
 }
 
@@ -153,9 +153,34 @@ fn timeout_nanos(v: &Value) -> PyResult<i64> {
 }
 
 /// The one place `time.sleep` blocks, without the interpreter lock so other threads run
-/// meanwhile (Modules/timemodule.c pysleep: Py_BEGIN_ALLOW_THREADS around the wait).
-fn block_for(vm: &mut Vm, d: Duration) {
-    vm.allow_threads(crate::gil::Release::Sleep, || std::thread::sleep(d));
+/// meanwhile (Modules/timemodule.c pysleep: Py_BEGIN_ALLOW_THREADS around the wait). In the
+/// main thread Ctrl-C ends the sleep with KeyboardInterrupt (pysleep's EINTR path calls
+/// PyErr_CheckSignals).
+fn block_for(vm: &mut Vm, d: Duration) -> PyResult<()> {
+    if vm.thread.id != 1 {
+        vm.allow_threads(crate::gil::Release::Sleep, || std::thread::sleep(d));
+        return Ok(());
+    }
+    let deadline = std::time::Instant::now().checked_add(d);
+    let mut left = d;
+    loop {
+        let interrupted = vm.allow_threads(crate::gil::Release::Sleep, || crate::signals::sleep_interruptible(left));
+        if !interrupted {
+            return Ok(());
+        }
+        if let Some(e) = crate::signals::take_interrupt() {
+            return Err(e);
+        }
+        // Already raised at a poll on the way back: sleep out the rest, as pysleep does
+        // when the signal handlers raise nothing.
+        match deadline {
+            Some(at) => left = at.saturating_duration_since(std::time::Instant::now()),
+            None => left = d,
+        }
+        if left.is_zero() {
+            return Ok(());
+        }
+    }
 }
 
 static SLEEP: BuiltinFunction = BuiltinFunction {

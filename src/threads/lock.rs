@@ -53,6 +53,8 @@ enum Outcome {
     Acquired,
     TimedOut,
     Deadlock,
+    /// Ctrl-C, in the main thread (PY_LOCK_INTR).
+    Interrupted,
 }
 
 impl LockCore {
@@ -137,6 +139,11 @@ impl LockCore {
         let is_main = thread.id == 1;
         let outcome = vm.allow_threads(reason, || {
             let forever = registry_wait.is_some();
+            // Ctrl-C wakes the main thread's wait (Modules/_threadmodule.c acquire_timed:
+            // an EINTR ends the wait and the pending call raises KeyboardInterrupt).
+            if is_main {
+                crate::signals::set_main_wait(Some(self.clone()));
+            }
             if let Some(info) = registry_wait {
                 interp.threads.enter_blocked(&thread, info);
             }
@@ -147,6 +154,9 @@ impl LockCore {
                 }
                 if is_main && interp.threads.deadlocked() {
                     break Outcome::Deadlock;
+                }
+                if is_main && crate::signals::interrupt_pending() {
+                    break Outcome::Interrupted;
                 }
                 // What deadlock detection compares against: nothing changed since.
                 thread.wait_seen_takes.store(st.takes, Ordering::Relaxed);
@@ -166,6 +176,9 @@ impl LockCore {
                 }
             };
             drop(st);
+            if is_main {
+                crate::signals::set_main_wait(None);
+            }
             if forever {
                 interp.threads.leave_blocked(&thread);
             }
@@ -174,6 +187,16 @@ impl LockCore {
         match outcome {
             Outcome::Acquired => Ok(true),
             Outcome::TimedOut => Ok(false),
+            Outcome::Interrupted => match crate::signals::take_interrupt() {
+                Some(e) => Err(e),
+                // Raised already at a poll on the way back: wait again, as acquire_timed
+                // retries when the pending calls raise nothing.
+                None => self.acquire(
+                    vm,
+                    blocking,
+                    deadline.map(|d| d.saturating_duration_since(Instant::now())),
+                ),
+            },
             Outcome::Deadlock => {
                 let report = vm.interp.threads.deadlock_report().unwrap_or_default();
                 Err(PyErr::new(&exc().deadlock_error, report))

@@ -679,10 +679,12 @@ impl Vm {
                 }
                 Op::Jump(t) => f.ip = t as usize,
                 Op::JumpBack(t) => {
-                    f.ip = t as usize;
+                    // Poll before jumping: an exception raised here (KeyboardInterrupt) is
+                    // located at the loop's last line, not at the line before the loop.
                     if self.breaker_set() {
                         self.handle_breaker()?;
                     }
+                    frame!(self).ip = t as usize;
                 }
                 Op::PopJumpIfFalse(t) => {
                     let v = pop!(self);

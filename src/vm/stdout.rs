@@ -79,6 +79,26 @@ impl Stdout {
         }
     }
 
+    /// The process is about to end from outside the program (`--timeout`, a second Ctrl-C):
+    /// writes out what is buffered, if the stream can be had within `wait` (a thread may be
+    /// stuck writing to a reader that has stopped reading), and keeps it, so that no thread
+    /// writes after this.
+    pub fn flush_for_exit(&self, wait: std::time::Duration) {
+        let Some(mut buf) = self.buf.try_lock_for(wait) else {
+            return;
+        };
+        let Some(mut w) = self.writer.try_lock_for(wait) else {
+            return;
+        };
+        if !self.closed() {
+            let data = std::mem::take(&mut *buf);
+            let _ = w.write_all(&data).and_then(|()| w.flush());
+        }
+        // Held until the process exits: later output would land after gilsim's last words.
+        std::mem::forget(w);
+        std::mem::forget(buf);
+    }
+
     /// Writes without giving up the interpreter lock (prompts, start-up and shutdown).
     pub fn write_holding_lock(&self, s: &str) -> PyResult<()> {
         if self.closed() {

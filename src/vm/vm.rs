@@ -272,6 +272,13 @@ pub fn breaker_hook(vm: &mut Vm) -> PyResult<()> {
     if bits & breaker::FINALIZE != 0 {
         vm.finalize_dead_generators();
     }
+    // Signals first, in the main thread only (Python/ceval_gil.c _Py_HandlePending →
+    // handle_signals): a KeyboardInterrupt leaves a drop request for the next poll.
+    if bits & breaker::PENDING_SIGNAL != 0 && vm.thread.id == 1 {
+        if let Some(e) = crate::signals::take_interrupt() {
+            return Err(e);
+        }
+    }
     if bits & breaker::DROP_REQUEST != 0 {
         vm.gil_yield_forced();
     }
