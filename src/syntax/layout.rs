@@ -333,6 +333,9 @@ fn number(raw: Raw, slice: &str, span: Span) -> Result<Constant, SyntaxError> {
         // arrives here as a float too; CPython calls that an invalid decimal literal.
         Raw::Float => digits.parse().map(Constant::Float).map_err(|_| invalid_number(span)),
         Raw::DecInt => {
+            if let Some(message) = bad_prefixed_literal(&digits) {
+                return Err(SyntaxError::new(message, span));
+            }
             if digits.len() > 1 && digits.starts_with('0') && digits.bytes().any(|b| b != b'0') {
                 return Err(SyntaxError::new(
                     "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
@@ -350,6 +353,27 @@ fn number(raw: Raw, slice: &str, span: Span) -> Result<Constant, SyntaxError> {
             int_constant(&digits[2..], radix).ok_or_else(|| invalid_number(span))
         }
     }
+}
+
+/// `0x`, `0b`, `0o_`: a radix prefix that logos gave up on inside the token (it does not
+/// backtrack), reported with CPython's wording (Parser/tokenizer.c verify_end_of_number).
+#[cold]
+fn bad_prefixed_literal(digits: &str) -> Option<String> {
+    let b = digits.as_bytes();
+    if b.len() < 2 || b[0] != b'0' {
+        return None;
+    }
+    let (kind, radix) = match b[1] {
+        b'x' | b'X' => ("hexadecimal", 16),
+        b'b' | b'B' => ("binary", 2),
+        b'o' | b'O' => ("octal", 8),
+        _ => return None,
+    };
+    let bad_digit = digits[2..].chars().find(|c| c.is_ascii_digit() && !c.is_digit(radix));
+    Some(match bad_digit {
+        Some(c) => format!("invalid digit '{c}' in {kind} literal"),
+        None => format!("invalid {kind} literal"),
+    })
 }
 
 /// Logos can hand back a number token that stopped inside a longer failed match (`1e{`):
