@@ -132,15 +132,6 @@ static FUNCTIONS: &[&BuiltinFunction] = &[
     &ISQRT, &DIST,
 ];
 
-macro_rules! builtin {
-    ($static:ident, $name:literal, $f:ident) => {
-        static $static: BuiltinFunction = BuiltinFunction {
-            name: $name,
-            func: $f,
-        };
-    };
-}
-
 builtin!(FLOOR, "floor", floor);
 builtin!(CEIL, "ceil", ceil);
 builtin!(TRUNC, "trunc", trunc);

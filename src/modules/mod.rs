@@ -1,5 +1,16 @@
 //! Built-in modules, one file each, and the registry `import` consults first.
 
+/// `builtin!(STATIC, "name", function)`: a module function as a `BuiltinFunction` static.
+/// Defined before the `mod` lines so that every module file can use it.
+macro_rules! builtin {
+    ($static:ident, $name:literal, $f:ident) => {
+        static $static: BuiltinFunction = BuiltinFunction {
+            name: $name,
+            func: $f,
+        };
+    };
+}
+
 mod math;
 mod os;
 mod process;

@@ -73,15 +73,6 @@ static PATH_FUNCTIONS: &[&BuiltinFunction] = &[
     &JOIN, &EXISTS, &ISFILE, &ISDIR, &BASENAME, &DIRNAME, &SPLIT, &SPLITEXT, &ISABS, &ABSPATH,
 ];
 
-macro_rules! builtin {
-    ($static:ident, $name:literal, $f:ident) => {
-        static $static: BuiltinFunction = BuiltinFunction {
-            name: $name,
-            func: $f,
-        };
-    };
-}
-
 builtin!(CPU_COUNT, "cpu_count", cpu_count);
 builtin!(GETPID, "getpid", getpid);
 builtin!(GETPPID, "getppid", getppid);

@@ -53,15 +53,6 @@ pub(super) fn create(vm: &mut Vm) -> PyResult<Arc<Module>> {
     ))
 }
 
-macro_rules! builtin {
-    ($static:ident, $name:literal, $f:ident) => {
-        static $static: BuiltinFunction = BuiltinFunction {
-            name: $name,
-            func: $f,
-        };
-    };
-}
-
 static FUNCTIONS: &[&BuiltinFunction] = &[
     &START,
     &INFO,

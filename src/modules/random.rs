@@ -213,15 +213,6 @@ static METHODS: &[&BuiltinFunction] = &[
     &EXPOVARIATE,
 ];
 
-macro_rules! builtin {
-    ($static:ident, $name:literal, $f:ident) => {
-        static $static: BuiltinFunction = BuiltinFunction {
-            name: $name,
-            func: $f,
-        };
-    };
-}
-
 builtin!(SEED, "seed", seed);
 builtin!(RANDOM, "random", random);
 builtin!(GETRANDBITS, "getrandbits", getrandbits);

@@ -62,15 +62,6 @@ static FUNCTIONS: &[&BuiltinFunction] = &[
     &SETSWITCHINTERVAL,
 ];
 
-macro_rules! builtin {
-    ($static:ident, $name:literal, $f:ident) => {
-        static $static: BuiltinFunction = BuiltinFunction {
-            name: $name,
-            func: $f,
-        };
-    };
-}
-
 builtin!(EXIT, "exit", exit);
 builtin!(GETRECURSIONLIMIT, "getrecursionlimit", getrecursionlimit);
 builtin!(SETRECURSIONLIMIT, "setrecursionlimit", setrecursionlimit);

@@ -37,15 +37,6 @@ pub(super) fn create(_vm: &mut Vm) -> PyResult<Arc<Module>> {
     ))
 }
 
-macro_rules! builtin {
-    ($static:ident, $name:literal, $f:ident) => {
-        static $static: BuiltinFunction = BuiltinFunction {
-            name: $name,
-            func: $f,
-        };
-    };
-}
-
 static FUNCTIONS: &[&BuiltinFunction] = &[
     &START_NEW_THREAD,
     &START_NEW,
