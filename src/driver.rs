@@ -134,10 +134,31 @@ pub struct RunOptions {
     pub timeout: Option<std::time::Duration>,
     /// `--processes N`: after the module has run, call its `main()` in N worker processes.
     pub processes: Option<usize>,
+    /// `gilsim trace` / `gilsim step`: record the run's events and render them at the end.
+    pub trace: Option<crate::trace::Request>,
+}
+
+/// Combinations of flags that cannot run, as a message for the command line.
+fn unsupported(opts: &RunOptions) -> Option<String> {
+    let det = opts.interp.deterministic.is_some();
+    if det && opts.interp.policy == crate::gil::Policy::Off {
+        return Some(
+            "--deterministic models a lock: use it with --gil new or --gil old (free threading is not simulated yet)"
+                .into(),
+        );
+    }
+    if det && opts.processes.is_some() {
+        return Some("--deterministic does not simulate --processes yet".into());
+    }
+    None
 }
 
 /// Runs a program file the way `python3 FILE ARGS…` does; returns the process exit code.
 pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
+    if let Some(msg) = unsupported(opts) {
+        eprintln!("gilsim: {msg}");
+        return 2;
+    }
     let src = match read_source(path) {
         Ok(s) => s,
         Err(msg) => {
@@ -161,9 +182,14 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
         crate::vm::stdout::Stdout::process(),
         opts.interp.clone(),
     );
+    crate::clock::init();
     let started = std::time::Instant::now();
+    if opts.trace.is_some() {
+        crate::trace::recorder::start(crate::trace::recorder::DEFAULT_CAP, 1, &src.name);
+    }
     let mut vm = Vm::new(interp.clone());
     vm.gil_take();
+    vm.trace(crate::trace::EventKind::ThreadStart);
     // Ctrl-C raises KeyboardInterrupt in this thread; --timeout stops the run.
     crate::signals::install(&interp, &vm.breaker, opts.timeout);
     let mut result = run_module_code(&mut vm, "__main__", &compiled).map(|_| ());
@@ -224,10 +250,31 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
     vm.end_thread();
     // No worker process outlives the program.
     crate::process::spawn::kill_all();
+    // A deterministic run's wall time is virtual too.
+    let wall = if crate::clock::is_virtual() {
+        crate::clock::now()
+    } else {
+        started.elapsed()
+    };
+    let summary = crate::threads::summary::render(&interp, wall);
     if let Some(summary) = process_summary {
         eprint!("{summary}");
     } else if opts.stats || opts.threads.is_some() {
-        eprint!("{}", crate::threads::summary::render(&interp, started.elapsed()));
+        eprint!("{summary}");
+    }
+    if let Some(request) = &opts.trace {
+        let run = crate::trace::collect::RunDescription {
+            program: path.display().to_string(),
+            threads: opts.threads.map(|n| n as u32),
+            processes: opts.processes.map(|n| n as u32),
+        };
+        let trace = crate::trace::collect::collect(&interp, &src, &run, summary);
+        if let Err(msg) = crate::trace::deliver(&trace, request) {
+            eprintln!("gilsim: {msg}");
+            if code == 0 {
+                code = 1;
+            }
+        }
     }
     code
 }

@@ -6,7 +6,9 @@
 
 pub mod bench;
 pub mod builtins;
+pub mod clock;
 pub mod compile;
+pub mod deterministic;
 pub mod driver;
 pub mod gil;
 pub mod library;
@@ -15,4 +17,5 @@ pub mod process;
 pub mod signals;
 pub mod syntax;
 pub mod threads;
+pub mod trace;
 pub mod vm;

@@ -35,6 +35,31 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Run a program and record every lock handoff: `gilsim trace FILE [run flags] --format text|chrome|svg [-o OUT]`.
+    Trace {
+        file: PathBuf,
+        #[command(flatten)]
+        flags: RunFlags,
+        /// text: one line per event; chrome: JSON for ui.perfetto.dev; svg: a timeline picture.
+        #[arg(long, value_enum, default_value_t = gilsim::trace::Format::Text)]
+        format: gilsim::trace::Format,
+        /// Where to write the trace (default, or `-`: standard output). Written to a
+        /// temporary name and renamed, so an interrupted run leaves no truncated file.
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Arguments passed to the program as sys.argv[1:].
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run a program, then step through its lock handoffs (Enter/n: next handoff, s: next event, c: continue, q: quit).
+    Step {
+        file: PathBuf,
+        #[command(flatten)]
+        flags: RunFlags,
+        /// Arguments passed to the program as sys.argv[1:].
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Compile a program without running it; report syntax errors.
     Check { file: PathBuf },
     /// Print every function's bytecode next to its source lines.
@@ -42,15 +67,20 @@ enum Command {
     /// A worker process of multiprocessing or `--processes` (started by gilsim itself).
     #[command(name = "__worker", hide = true)]
     Worker(WorkerCli),
-    /// Measure gilsim against CPython on this machine.
+    /// Measure the GIL on this machine: by default the course's experiment (CPU-bound and
+    /// I/O-bound tasks with a thread pool, then a process pool) and a verdict in plain words.
     Bench {
         /// Time the interpreter on classic single-threaded workloads (fib, loops, dicts, sorting…).
         #[arg(long, conflicts_with = "phenomena")]
         interp: bool,
         /// Measure the lock's phenomena (CPU-bound threads, I/O overlap, --gil off/old, switch
-        /// slices, lost updates, the convoy effect, handoff latency) beside CPython. The default.
+        /// slices, lost updates, the convoy effect, handoff latency) beside CPython.
         #[arg(long)]
         phenomena: bool,
+        /// The course's experiment: also run it under CPython (python3, or --python) and show
+        /// its row beside gilsim's.
+        #[arg(long, conflicts_with_all = ["interp", "phenomena"])]
+        compare_python: bool,
         /// Runs of each program; the best time counts.
         #[arg(long, default_value_t = 3)]
         repeat: usize,
@@ -63,6 +93,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The course's experiment: task size relative to the course's (for tests).
+        #[arg(long, hide = true, default_value_t = 1.0, conflicts_with_all = ["interp", "phenomena"])]
+        scale: f64,
     },
 }
 
@@ -87,6 +120,13 @@ struct RunFlags {
     /// After running the module, call its main() in N worker processes at once and print a summary.
     #[arg(long, value_name = "N", conflicts_with = "threads", value_parser = clap::value_parser!(u32).range(1..=256))]
     processes: Option<u32>,
+    /// Virtual time and one scheduler for every handoff: output, traces and statistics are
+    /// the same on every run and every machine.
+    #[arg(long)]
+    deterministic: bool,
+    /// With --deterministic: chooses among the legal schedules (which waiter gets the lock).
+    #[arg(long, value_name = "S", requires = "deterministic")]
+    seed: Option<u64>,
     /// Stop the whole run after this many seconds (exit status 124, as timeout(1)).
     #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
     timeout: Option<f64>,
@@ -131,11 +171,16 @@ impl RunFlags {
                 switch_interval_us: (self.switch_interval * 1e6).round() as u64,
                 check_interval: self.check_interval,
                 max_threads: self.max_threads,
+                deterministic: self.deterministic.then(|| gilsim::deterministic::Settings {
+                    seed: self.seed.unwrap_or(0),
+                    ..Default::default()
+                }),
             },
             threads: self.threads.map(|n| n as usize),
             stats: self.stats,
             processes: self.processes.map(|n| n as usize),
             timeout: self.timeout.map(std::time::Duration::from_secs_f64),
+            trace: None,
         }
     }
 }
@@ -174,6 +219,7 @@ impl WorkerCli {
                 switch_interval_us: self.switch_interval_us.max(1),
                 check_interval: self.check_interval.max(1),
                 max_threads: self.max_threads.max(1),
+                deterministic: None,
             },
             args: self.args,
         }
@@ -198,31 +244,53 @@ fn main() -> ExitCode {
         .stack_size(INTERPRETER_STACK)
         .spawn(move || match cli.command {
             Command::Run { file, flags, args } => driver::run_file(&file, &args, &flags.options(color)),
+            Command::Trace {
+                file,
+                flags,
+                format,
+                output,
+                args,
+            } => {
+                let mut opts = flags.options(color);
+                opts.trace = Some(gilsim::trace::Request::Render { format, output });
+                driver::run_file(&file, &args, &opts)
+            }
+            Command::Step { file, flags, args } => {
+                let mut opts = flags.options(color);
+                opts.trace = Some(gilsim::trace::Request::Step);
+                driver::run_file(&file, &args, &opts)
+            }
             Command::Check { file } => driver::check_file(&file, &opts),
             Command::Worker(w) => gilsim::process::worker::run(w.into_args()),
             Command::Bench {
                 interp,
                 phenomena,
+                compare_python,
                 repeat,
                 python,
                 only,
                 format,
+                scale,
             } => {
-                // The lock's phenomena are the default until the course's threads-vs-processes
-                // experiment (which needs process mode) takes their place.
-                let _ = phenomena;
-                let result = if !interp {
-                    gilsim::bench::gil::run(&gilsim::bench::gil::Options {
-                        repeat,
-                        python,
-                        json: format == Format::Json,
-                    })
-                } else {
+                let json = format == Format::Json;
+                let result = if interp {
                     gilsim::bench::interp::run(&gilsim::bench::interp::Options {
                         repeat,
                         python,
                         only,
-                        json: format == Format::Json,
+                        json,
+                    })
+                } else if phenomena {
+                    gilsim::bench::gil::run(&gilsim::bench::gil::Options { repeat, python, json })
+                } else {
+                    gilsim::bench::course::run(&gilsim::bench::course::Options {
+                        repeat,
+                        compare_python,
+                        python,
+                        json,
+                        scale,
+                        // Flags for the `gilsim run` child (a scheduler's, say) go here.
+                        run_flags: Vec::new(),
                     })
                 };
                 match result {

@@ -174,6 +174,10 @@ fn interrupt(new: u32) {
     if let Some(lock) = MAIN_WAIT.lock().clone() {
         lock.wake_all();
     }
+    // In a deterministic run the main thread waits in the scheduler instead.
+    if let Some(s) = crate::deterministic::active() {
+        s.interrupt_main();
+    }
     let _g = SLEEPER.0.lock();
     SLEEPER.1.notify_all();
 }

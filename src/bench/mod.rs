@@ -1,9 +1,12 @@
 //! `gilsim bench`: measurements run side by side with CPython in one go.
 //!
+//! With no flags, the course's experiment (shared/seeds/001): CPU-bound and I/O-bound tasks
+//! with a thread pool and with a process pool, and a verdict in plain words.
 //! `--interp` times the interpreter itself on classic workloads against `python3`.
 //! `--phenomena` measures what the lock does (CPU-bound threads, I/O overlap, switch slices,
 //! lost updates, the convoy effect) beside CPython.
 
 mod child;
+pub mod course;
 pub mod gil;
 pub mod interp;

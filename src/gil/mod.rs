@@ -12,9 +12,11 @@ pub mod stats;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
+use crate::clock;
 use crate::threads::ThreadState;
+use crate::trace::EventKind;
 use crate::vm::vm::{breaker, Vm};
 
 pub use stats::GilStats;
@@ -89,9 +91,25 @@ pub struct GilSettings {
     /// Shared with `sys.setswitchinterval`.
     pub switch_interval_us: Arc<AtomicU64>,
     pub check_interval: u32,
+    pub deterministic: Option<crate::deterministic::Settings>,
 }
 
 pub fn create(settings: &GilSettings) -> Arc<dyn Gil> {
+    if let Some(det) = settings.deterministic {
+        // The process's one scheduler is the lock (an interpreter made later in the same
+        // process shares it).
+        if let Some(s) = crate::deterministic::active() {
+            return s.clone();
+        }
+        let s = Arc::new(crate::deterministic::Scheduler::new(
+            det,
+            settings.policy,
+            settings.switch_interval_us.clone(),
+            settings.check_interval,
+        ));
+        crate::deterministic::install(s.clone());
+        return s;
+    }
     match settings.policy {
         Policy::New => Arc::new(new::NewGil::new(settings.switch_interval_us.clone())),
         Policy::Old => Arc::new(old::OldGil::new(settings.check_interval.max(1))),
@@ -102,14 +120,40 @@ pub fn create(settings: &GilSettings) -> Arc<dyn Gil> {
 impl Vm {
     /// Takes the interpreter lock, accounting the wait.
     pub fn gil_take(&mut self) {
-        let start = Instant::now();
+        // In a deterministic run only the holder may look at the clock or record: the wait
+        // is accounted from when the scheduler saw this thread want the lock.
+        let det = crate::deterministic::active();
+        let start = match det {
+            None => {
+                let start = clock::now();
+                self.trace_at(start, EventKind::GilWant);
+                start
+            }
+            Some(_) => Duration::ZERO,
+        };
         self.gil.take(&self.thread);
         if self.thread.id != 1 && self.interp.threads.finalizing() {
             self.park_for_good();
         }
-        let now = Instant::now();
+        match det {
+            None => self.after_take(start),
+            Some(s) => {
+                let wanted = Duration::from_nanos(s.wanted_since(self.thread.id).unwrap_or(0));
+                self.trace_at(wanted, EventKind::GilWant);
+                self.after_take(wanted);
+            }
+        }
+    }
+
+    /// Accounting once the lock is ours again: the wait, the trace, the instruction budget.
+    fn after_take(&mut self, wanted: Duration) {
+        let now = clock::now();
         self.hold_start = now;
-        self.thread.stats.lock().waiting += now - start;
+        self.thread.stats.lock().waiting += now.saturating_sub(wanted);
+        if let Some(s) = crate::deterministic::active() {
+            self.set_tick_budget(s.budget());
+        }
+        self.trace_at(now, EventKind::GilAcquire);
     }
 
     /// A thread other than the main one wants to run Python code after the program ended
@@ -127,26 +171,121 @@ impl Vm {
 
     /// Gives up the interpreter lock, accounting the hold.
     pub fn gil_drop(&mut self, reason: Release) {
-        let now = Instant::now();
-        let held = now - self.hold_start;
+        let now = self.account_hold();
+        self.trace_at(now, EventKind::GilRelease(reason));
+        self.gil.release(&self.thread, reason);
+        if reason == Release::Forced && !clock::is_virtual() {
+            // A forced drop waits for the handoff (FORCE_SWITCHING): time spent wanting the lock.
+            self.thread.stats.lock().waiting += clock::now().saturating_sub(now);
+        }
+    }
+
+    /// Ends the current hold in the statistics; returns the time it ended.
+    fn account_hold(&mut self) -> Duration {
+        self.sync_clock();
+        let now = clock::now();
+        let held = now.saturating_sub(self.hold_start);
         self.thread.stats.lock().held += held;
         self.gil.stats().record_hold(held, self.thread.id);
-        self.gil.release(&self.thread, reason);
-        if reason == Release::Forced {
-            // A forced drop waits for the handoff (FORCE_SWITCHING): time spent wanting the lock.
-            self.thread.stats.lock().waiting += now.elapsed();
-        }
+        now
     }
 
     /// Runs `blocking` without the interpreter lock: other threads run Python code meanwhile.
     /// `blocking` must not touch Python objects. (Include/ceval.h `Py_BEGIN_ALLOW_THREADS`.)
+    ///
+    /// In a deterministic run the call runs with the lock kept, so that nothing happens
+    /// out of the scheduler's order; an I/O call then gives the lock up for the virtual
+    /// time of an I/O at the thread's next poll (see src/deterministic/).
     pub fn allow_threads<R>(&mut self, reason: Release, blocking: impl FnOnce() -> R) -> R {
+        if crate::deterministic::active().is_some() {
+            let r = blocking();
+            if reason == Release::Io {
+                self.breaker.fetch_or(breaker::IO_PAUSE, Ordering::Relaxed);
+            }
+            return r;
+        }
         self.gil_drop(reason);
-        let start = Instant::now();
+        let start = clock::now();
         let r = blocking();
-        self.thread.stats.lock().blocked += start.elapsed();
+        self.thread.stats.lock().blocked += clock::now().saturating_sub(start);
         self.gil_take();
         r
+    }
+
+    /// Gives the lock to the deterministic scheduler and waits there (a sleep, a wait on a
+    /// threading lock, an I/O pause), accounting the time as blocked. Returns holding the
+    /// lock again, with why the wait ended.
+    pub fn det_block(
+        &mut self,
+        s: &crate::deterministic::Scheduler,
+        reason: Release,
+        key: Option<usize>,
+        deadline_ns: Option<u64>,
+    ) -> crate::deterministic::Wake {
+        let start = self.account_hold();
+        self.trace_at(start, EventKind::GilRelease(reason));
+        let wake = s.block(&self.thread, key, deadline_ns);
+        // It wanted the lock from the moment its wait ended.
+        let wanted = Duration::from_nanos(s.wanted_since(self.thread.id).unwrap_or(0)).max(start);
+        self.thread.stats.lock().blocked += wanted.saturating_sub(start);
+        self.trace_at(wanted, EventKind::GilWant);
+        self.after_take(wanted);
+        wake
+    }
+
+    /// The deterministic I/O pause an `allow_threads` call left for the next poll.
+    pub(crate) fn det_io_pause(&mut self) {
+        if let Some(s) = crate::deterministic::active() {
+            self.sync_clock();
+            let until = s.now_ns() + s.settings.io_ns;
+            self.det_block(s, Release::Io, None, Some(until));
+        }
+    }
+
+    /// Brings the deterministic clock up to date with the instructions this thread (the
+    /// holder) ran since it last looked.
+    #[inline]
+    pub fn sync_clock(&mut self) {
+        if let Some(s) = crate::deterministic::active() {
+            let executed = self.tick_budget - self.ticks;
+            if executed > 0 {
+                s.advance(executed as u64);
+                self.tick_budget = self.ticks;
+            }
+        }
+    }
+
+    /// The next look at the clock comes after `n` more instructions.
+    pub(crate) fn set_tick_budget(&mut self, n: i64) {
+        self.ticks = n;
+        self.tick_budget = n;
+    }
+
+    /// The deterministic scheduler's periodic look (counting mode): the clock advances, a
+    /// drop request may be set, and the old lock may be released.
+    pub(crate) fn det_tick(&mut self, s: &crate::deterministic::Scheduler) {
+        let executed = (self.tick_budget - self.ticks).max(0) as u64;
+        let (budget, release_now) = s.tick(&self.thread, executed);
+        self.set_tick_budget(budget);
+        if release_now {
+            self.gil_tick();
+        }
+    }
+
+    /// Records a trace event for this thread at `at`, if a trace is being recorded.
+    #[inline]
+    pub fn trace_at(&self, at: Duration, kind: EventKind) {
+        if crate::trace::recorder::enabled() {
+            crate::trace::recorder::record(at, self.thread.id, self.script_line(), kind);
+        }
+    }
+
+    /// Records a trace event for this thread now.
+    pub fn trace(&mut self, kind: EventKind) {
+        if crate::trace::recorder::enabled() {
+            self.sync_clock();
+            self.trace_at(clock::now(), kind);
+        }
     }
 
     /// The holder was asked to drop the lock (the new GIL's drop request), at a poll point:
@@ -164,6 +303,6 @@ impl Vm {
 }
 
 /// Clears a pending drop request on `t`, returning whether there was one.
-fn take_drop_request(t: &ThreadState) -> bool {
+pub(crate) fn take_drop_request(t: &ThreadState) -> bool {
     t.breaker.fetch_and(!breaker::DROP_REQUEST, Ordering::Relaxed) & breaker::DROP_REQUEST != 0
 }

@@ -182,14 +182,25 @@ fn lock_value(lock: Arc<LockCore>, class: &Arc<Class>) -> Value {
     }))
 }
 
-fn allocate_lock(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+fn allocate_lock(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "allocate_lock", 0, 0)?;
-    Ok(lock_value(LockCore::new(LockKind::Plain), &LOCK_CLASS))
+    Ok(lock_value(user_lock(vm, LockKind::Plain), &LOCK_CLASS))
 }
 
-fn rlock_new(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+fn rlock_new(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "RLock", 0, 0)?;
-    Ok(lock_value(LockCore::new(LockKind::Reentrant), &RLOCK_CLASS))
+    Ok(lock_value(user_lock(vm, LockKind::Reentrant), &RLOCK_CLASS))
+}
+
+/// A new lock; traces follow its acquires and releases if the program made it itself
+/// (`threading.Lock()`, `threading.RLock()`), not the library for a Condition, an Event
+/// or a Queue (their waits are traced all the same).
+fn user_lock(vm: &Vm, kind: LockKind) -> Arc<LockCore> {
+    let lock = LockCore::new(kind);
+    if crate::trace::recorder::enabled() && vm.made_by_user(&["RLock"]) {
+        lock.trace_operations();
+    }
+    lock
 }
 
 /// The lock behind `self` (`args.pos[0]`).
@@ -252,6 +263,9 @@ fn acquire(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn release(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let lock = this(&args, "release")?;
     lock.release(vm.thread.id)?;
+    if lock.traced() {
+        vm.trace(crate::trace::EventKind::LockRelease(lock.id));
+    }
     Ok(Value::None)
 }
 
@@ -267,6 +281,9 @@ fn enter(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn exit(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let lock = this(&args, "__exit__")?;
     lock.release(vm.thread.id)?;
+    if lock.traced() {
+        vm.trace(crate::trace::EventKind::LockRelease(lock.id));
+    }
     Ok(Value::None)
 }
 

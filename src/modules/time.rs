@@ -31,9 +31,10 @@ static FUNCTIONS: &[&BuiltinFunction] = &[
 
 macro_rules! clock {
     ($static:ident, $name:literal, $f:ident, $body:expr) => {
-        fn $f(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+        fn $f(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             arity(&args, concat!("time.", $name), 0, 0)?;
-            Ok($body)
+            let body: fn(&mut Vm) -> Value = $body;
+            Ok(body(vm))
         }
         static $static: BuiltinFunction = BuiltinFunction {
             name: $name,
@@ -45,63 +46,83 @@ macro_rules! clock {
 /// The origin of the monotonic clocks (any fixed point works: only differences matter).
 static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
 
-fn since_unix_epoch() -> Duration {
+fn since_unix_epoch(vm: &mut Vm) -> Duration {
+    if crate::clock::is_virtual() {
+        return Duration::from_secs(crate::deterministic::EPOCH_SECS) + virtual_now(vm);
+    }
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
 }
 
-fn monotonic_duration() -> Duration {
+fn monotonic_duration(vm: &mut Vm) -> Duration {
+    if crate::clock::is_virtual() {
+        return virtual_now(vm);
+    }
     EPOCH.elapsed()
+}
+
+/// A deterministic run's virtual time, counting this thread's instructions so far.
+fn virtual_now(vm: &mut Vm) -> Duration {
+    vm.sync_clock();
+    crate::clock::now()
+}
+
+/// CPU time in a deterministic run: a thread computes exactly while it holds the lock.
+fn virtual_cpu_time(vm: &mut Vm, whole_process: bool) -> Duration {
+    let now = virtual_now(vm);
+    let current = now.saturating_sub(vm.hold_start);
+    if !whole_process {
+        return vm.thread.stats.lock().held + current;
+    }
+    let held: Duration = vm.interp.threads.all().iter().map(|t| t.stats.lock().held).sum();
+    held + current
+}
+
+fn process_cpu(vm: &mut Vm) -> Duration {
+    if crate::clock::is_virtual() {
+        return virtual_cpu_time(vm, true);
+    }
+    cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID)
+}
+
+fn thread_cpu(vm: &mut Vm) -> Duration {
+    if crate::clock::is_virtual() {
+        return virtual_cpu_time(vm, false);
+    }
+    cpu_time(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
 fn ns(d: Duration) -> Value {
     Value::from(d.as_nanos().min(i64::MAX as u128) as i64)
 }
 
-clock!(TIME, "time", time, Value::Float(since_unix_epoch().as_secs_f64()));
-clock!(TIME_NS, "time_ns", time_ns, ns(since_unix_epoch()));
-clock!(
-    PERF_COUNTER,
-    "perf_counter",
-    perf_counter,
-    Value::Float(monotonic_duration().as_secs_f64())
-);
-clock!(
-    PERF_COUNTER_NS,
-    "perf_counter_ns",
-    perf_counter_ns,
-    ns(monotonic_duration())
-);
-clock!(
-    MONOTONIC,
-    "monotonic",
-    monotonic,
-    Value::Float(monotonic_duration().as_secs_f64())
-);
-clock!(MONOTONIC_NS, "monotonic_ns", monotonic_ns, ns(monotonic_duration()));
-clock!(
-    PROCESS_TIME,
-    "process_time",
-    process_time,
-    Value::Float(cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID).as_secs_f64())
-);
-clock!(
-    PROCESS_TIME_NS,
-    "process_time_ns",
-    process_time_ns,
-    ns(cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID))
-);
-clock!(
-    THREAD_TIME,
-    "thread_time",
-    thread_time,
-    Value::Float(cpu_time(libc::CLOCK_THREAD_CPUTIME_ID).as_secs_f64())
-);
-clock!(
-    THREAD_TIME_NS,
-    "thread_time_ns",
-    thread_time_ns,
-    ns(cpu_time(libc::CLOCK_THREAD_CPUTIME_ID))
-);
+clock!(TIME, "time", time, |vm| Value::Float(
+    since_unix_epoch(vm).as_secs_f64()
+));
+clock!(TIME_NS, "time_ns", time_ns, |vm| ns(since_unix_epoch(vm)));
+clock!(PERF_COUNTER, "perf_counter", perf_counter, |vm| Value::Float(
+    monotonic_duration(vm).as_secs_f64()
+));
+clock!(PERF_COUNTER_NS, "perf_counter_ns", perf_counter_ns, |vm| ns(
+    monotonic_duration(vm)
+));
+clock!(MONOTONIC, "monotonic", monotonic, |vm| Value::Float(
+    monotonic_duration(vm).as_secs_f64()
+));
+clock!(MONOTONIC_NS, "monotonic_ns", monotonic_ns, |vm| ns(monotonic_duration(
+    vm
+)));
+clock!(PROCESS_TIME, "process_time", process_time, |vm| Value::Float(
+    process_cpu(vm).as_secs_f64()
+));
+clock!(PROCESS_TIME_NS, "process_time_ns", process_time_ns, |vm| ns(
+    process_cpu(vm)
+));
+clock!(THREAD_TIME, "thread_time", thread_time, |vm| Value::Float(
+    thread_cpu(vm).as_secs_f64()
+));
+clock!(THREAD_TIME_NS, "thread_time_ns", thread_time_ns, |vm| ns(thread_cpu(
+    vm
+)));
 
 /// CPU time of the process or the calling thread (`clock_gettime`); zero if unavailable.
 fn cpu_time(clock: libc::clockid_t) -> Duration {
@@ -157,6 +178,9 @@ fn timeout_nanos(v: &Value) -> PyResult<i64> {
 /// main thread Ctrl-C ends the sleep with KeyboardInterrupt (pysleep's EINTR path calls
 /// PyErr_CheckSignals).
 fn block_for(vm: &mut Vm, d: Duration) -> PyResult<()> {
+    if let Some(s) = crate::deterministic::active() {
+        return sleep_virtual(vm, s, d);
+    }
     if vm.thread.id != 1 {
         vm.allow_threads(crate::gil::Release::Sleep, || std::thread::sleep(d));
         return Ok(());
@@ -187,3 +211,26 @@ static SLEEP: BuiltinFunction = BuiltinFunction {
     name: "sleep",
     func: sleep,
 };
+
+/// `time.sleep` in a deterministic run: the scheduler wakes the thread when virtual time
+/// reaches the end of the sleep (jumping ahead if every thread sleeps).
+fn sleep_virtual(vm: &mut Vm, s: &crate::deterministic::Scheduler, d: Duration) -> PyResult<()> {
+    use crate::trace::EventKind;
+    vm.sync_clock();
+    let until = s.now_ns().saturating_add(d.as_nanos().min(u64::MAX as u128) as u64);
+    vm.trace(EventKind::SleepBegin);
+    loop {
+        let wake = vm.det_block(s, crate::gil::Release::Sleep, None, Some(until));
+        if wake == crate::deterministic::Wake::Interrupted {
+            if let Some(e) = crate::signals::take_interrupt() {
+                return Err(e);
+            }
+            if s.now_ns() < until {
+                continue;
+            }
+        }
+        break;
+    }
+    vm.trace(EventKind::SleepEnd);
+    Ok(())
+}

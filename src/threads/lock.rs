@@ -15,6 +15,7 @@ use parking_lot::{Condvar, Mutex, MutexGuard};
 
 use super::WaitInfo;
 use crate::gil::Release;
+use crate::trace::EventKind;
 use crate::vm::errors::PyErr;
 use crate::vm::types::exc;
 use crate::vm::vm::Vm;
@@ -35,7 +36,13 @@ pub struct LockCore {
     state: Mutex<LockState>,
     cond: Condvar,
     pub kind: LockKind,
+    /// Small and unique within the process: how traces tell locks apart.
+    pub id: u32,
+    /// Whether traces record every acquire and release (locks the program made itself).
+    traced: std::sync::atomic::AtomicBool,
 }
+
+static NEXT_LOCK_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
 
 #[derive(Default)]
 struct LockState {
@@ -49,6 +56,7 @@ struct LockState {
 }
 
 /// How a blocking acquire ended.
+#[derive(PartialEq, Eq)]
 enum Outcome {
     Acquired,
     TimedOut,
@@ -63,7 +71,18 @@ impl LockCore {
             state: Mutex::new(LockState::default()),
             cond: Condvar::new(),
             kind,
+            id: NEXT_LOCK_ID.fetch_add(1, Ordering::Relaxed),
+            traced: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// Traces record this lock's acquires and releases, not only its waits.
+    pub fn trace_operations(&self) {
+        self.traced.store(true, Ordering::Relaxed);
+    }
+
+    pub fn traced(&self) -> bool {
+        self.traced.load(Ordering::Relaxed)
     }
 
     /// The holder's thread id, if the lock is held, and how many takes it has seen.
@@ -116,10 +135,17 @@ impl LockCore {
     pub fn acquire(self: &Arc<Self>, vm: &mut Vm, blocking: bool, timeout: Option<Duration>) -> PyResult<bool> {
         let me = vm.thread.id;
         if self.try_take(&mut self.state.lock(), me) {
+            if self.traced() {
+                vm.trace(EventKind::LockAcquire(self.id));
+            }
             return Ok(true);
         }
         if !blocking || timeout == Some(Duration::ZERO) {
             return Ok(false);
+        }
+        vm.trace(EventKind::LockWait(self.id));
+        if let Some(s) = crate::deterministic::active() {
+            return self.acquire_deterministic(vm, s, timeout);
         }
         let deadline = timeout.map(|t| Instant::now() + t);
         let (what, site) = vm.wait_point(self.kind);
@@ -185,7 +211,10 @@ impl LockCore {
             outcome
         });
         match outcome {
-            Outcome::Acquired => Ok(true),
+            Outcome::Acquired => {
+                vm.trace(EventKind::LockAcquire(self.id));
+                Ok(true)
+            }
             Outcome::TimedOut => Ok(false),
             Outcome::Interrupted => match crate::signals::take_interrupt() {
                 Some(e) => Err(e),
@@ -197,10 +226,84 @@ impl LockCore {
                     deadline.map(|d| d.saturating_duration_since(Instant::now())),
                 ),
             },
-            Outcome::Deadlock => {
-                let report = vm.interp.threads.deadlock_report().unwrap_or_default();
-                Err(PyErr::new(&exc().deadlock_error, report))
+            Outcome::Deadlock => Err(deadlock_error(vm)),
+        }
+    }
+
+    /// A blocking acquire in a deterministic run: the wait is the scheduler's, in virtual
+    /// time, and a release wakes a waiter the scheduler (and the seed) picks.
+    fn acquire_deterministic(
+        self: &Arc<Self>,
+        vm: &mut Vm,
+        s: &crate::deterministic::Scheduler,
+        timeout: Option<Duration>,
+    ) -> PyResult<bool> {
+        use crate::deterministic::Wake;
+        let me = vm.thread.id;
+        vm.sync_clock();
+        let deadline = timeout.map(|t| s.now_ns().saturating_add(t.as_nanos().min(u64::MAX as u128) as u64));
+        let (what, site) = vm.wait_point(self.kind);
+        let reason = if &*what == "Thread.join" {
+            Release::Join
+        } else {
+            Release::LockWait
+        };
+        let forever = deadline.is_none();
+        if forever {
+            let info = WaitInfo {
+                lock: self.clone(),
+                what,
+                site,
+            };
+            vm.interp.threads.enter_blocked(&vm.thread, info);
+        }
+        let key = self.key();
+        let outcome = loop {
+            vm.thread
+                .wait_seen_takes
+                .store(self.state.lock().takes, Ordering::Relaxed);
+            let wake = vm.det_block(s, reason, Some(key), deadline);
+            if self.try_take(&mut self.state.lock(), me) {
+                break Outcome::Acquired;
             }
+            match wake {
+                Wake::Notified => continue,
+                Wake::TimedOut => break Outcome::TimedOut,
+                Wake::Deadlock => break Outcome::Deadlock,
+                Wake::Interrupted => break Outcome::Interrupted,
+            }
+        };
+        // The report names every blocked thread: build it while this one still counts.
+        let deadlock = (outcome == Outcome::Deadlock).then(|| deadlock_error(vm));
+        if forever {
+            vm.interp.threads.leave_blocked(&vm.thread);
+        }
+        match outcome {
+            Outcome::Acquired => {
+                vm.trace(EventKind::LockAcquire(self.id));
+                Ok(true)
+            }
+            Outcome::TimedOut => Ok(false),
+            Outcome::Deadlock => Err(deadlock.expect("built above for a deadlock")),
+            Outcome::Interrupted => match crate::signals::take_interrupt() {
+                Some(e) => Err(e),
+                None => {
+                    let left = deadline.map(|d| Duration::from_nanos(d.saturating_sub(s.now_ns())));
+                    self.acquire(vm, true, left)
+                }
+            },
+        }
+    }
+
+    /// How the deterministic scheduler names this lock's waiters.
+    fn key(&self) -> usize {
+        self as *const LockCore as usize
+    }
+
+    /// Tells the deterministic scheduler, if any, that the lock was released.
+    fn wake_waiters(&self, all: bool) {
+        if let Some(s) = crate::deterministic::active() {
+            s.notify(self.key(), all);
         }
     }
 
@@ -220,6 +323,8 @@ impl LockCore {
         if st.count == 0 {
             st.owner = 0;
             self.cond.notify_one();
+            drop(st);
+            self.wake_waiters(false);
         }
         Ok(())
     }
@@ -230,6 +335,8 @@ impl LockCore {
         st.count = 0;
         st.owner = 0;
         self.cond.notify_all();
+        drop(st);
+        self.wake_waiters(true);
     }
 
     /// RLock `_release_save`: gives up every level at once, returning (count, owner).
@@ -242,6 +349,8 @@ impl LockCore {
         st.count = 0;
         st.owner = 0;
         self.cond.notify_one();
+        drop(st);
+        self.wake_waiters(false);
         Ok(saved)
     }
 
@@ -255,4 +364,18 @@ impl LockCore {
         let st = self.state.lock();
         st.count > 0 && st.owner == me
     }
+}
+
+/// The DeadlockError the main thread raises, with the report of who waits for what.
+fn deadlock_error(vm: &mut Vm) -> PyErr {
+    let threads = &vm.interp.threads;
+    if threads.deadlock_report().is_none() {
+        threads.check_deadlock();
+    }
+    let report = threads.deadlock_report().unwrap_or_else(|| {
+        let report = "every thread is blocked, each waiting for something only a blocked thread could do";
+        threads.declare_deadlock(report.to_string());
+        report.to_string()
+    });
+    PyErr::new(&exc().deadlock_error, report)
 }

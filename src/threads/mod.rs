@@ -10,7 +10,7 @@ pub mod summary;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use parking_lot::Mutex;
 
@@ -50,8 +50,9 @@ pub struct ThreadStats {
     pub blocked: Duration,
     /// Times this thread took the lock after another thread had held it.
     pub acquisitions: u64,
-    pub started: Option<Instant>,
-    pub ended: Option<Instant>,
+    /// When it was created and when it ended, on the run's clock (`crate::clock`).
+    pub started: Option<Duration>,
+    pub ended: Option<Duration>,
 }
 
 /// A blocked thread's wait: the lock it waits on, what the program was doing, and where.
@@ -141,7 +142,7 @@ impl Registry {
             name: Mutex::new(Arc::from(name)),
             breaker: Arc::new(AtomicU32::new(0)),
             stats: Mutex::new(ThreadStats {
-                started: Some(Instant::now()),
+                started: Some(crate::clock::now()),
                 ..Default::default()
             }),
             wait: Mutex::new(None),

@@ -65,3 +65,37 @@ fn lock_method(kind: LockKind) -> Arc<str> {
         LockKind::Reentrant => "RLock.acquire",
     })
 }
+
+impl Vm {
+    /// The line of the innermost frame running the main script (0 if none is on the
+    /// stack): where a trace says a thread is, even while it runs library code.
+    pub fn script_line(&self) -> u32 {
+        let Some(script) = crate::trace::recorder::script() else {
+            return 0;
+        };
+        self.frames
+            .iter()
+            .rev()
+            .find(|f| f.code().filename() == script)
+            .map(|f| f.current_line() as u32)
+            .unwrap_or(0)
+    }
+
+    /// Whether the code running now is the program's own, or one of the library functions
+    /// `via` that the program called directly (`threading.RLock()` is a library function
+    /// in front of `_thread.RLock`).
+    pub fn made_by_user(&self, via: &[&str]) -> bool {
+        let mut frames = self.frames.iter().rev();
+        let Some(top) = frames.next() else {
+            return false;
+        };
+        let code = top.code();
+        if !code.filename().starts_with(LIBRARY_PREFIX) {
+            return true;
+        }
+        via.contains(&&*code.qualname)
+            && frames
+                .next()
+                .is_some_and(|f| !f.code().filename().starts_with(LIBRARY_PREFIX))
+    }
+}

@@ -30,6 +30,11 @@ pub fn start_thread(vm: &mut Vm, func: Value, args: Vec<Value>, kwargs: Vec<(Arc
         )));
     };
     *t.name.lock() = Arc::from(format!("Dummy-{}", t.id));
+    // A deterministic run: the new thread wants the lock from now, in the creator's order.
+    let det = crate::deterministic::active();
+    if let Some(s) = det {
+        s.register(&t);
+    }
     let thread = t.clone();
     let spawned = std::thread::Builder::new()
         .name(format!("gilsim-{}", t.id))
@@ -42,6 +47,9 @@ pub fn start_thread(vm: &mut Vm, func: Value, args: Vec<Value>, kwargs: Vec<(Arc
             Ok(ident)
         }
         Err(e) => {
+            if let Some(s) = det {
+                s.forget(t.id);
+            }
             vm.interp.threads.unregister(&t);
             Err(runtime_error(format!("can't start new thread: {e}")))
         }
@@ -58,6 +66,7 @@ fn thread_main(
     t.bind_os_thread();
     let mut vm = Vm::for_thread(interp, t.clone());
     vm.gil_take();
+    vm.trace(crate::trace::EventKind::ThreadStart);
     let result = vm.call_with(
         &func,
         Args {
@@ -85,10 +94,17 @@ impl Vm {
     /// the interpreter lock, dropped for good.
     pub fn end_thread(&mut self) {
         let t = self.thread.clone();
+        self.trace(crate::trace::EventKind::ThreadExit);
         {
+            self.sync_clock();
             let mut s = t.stats.lock();
-            s.cpu = ThreadState::own_cpu_time();
-            s.ended = Some(std::time::Instant::now());
+            // In virtual time a thread computes exactly while it holds the lock.
+            s.cpu = if crate::clock::is_virtual() {
+                s.held + crate::clock::now().saturating_sub(self.hold_start)
+            } else {
+                ThreadState::own_cpu_time()
+            };
+            s.ended = Some(crate::clock::now());
         }
         for s in std::mem::take(&mut *t.sentinels.lock()) {
             s.force_release();

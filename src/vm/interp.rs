@@ -22,6 +22,8 @@ pub struct InterpSettings {
     /// The old GIL's release period, in instructions.
     pub check_interval: u32,
     pub max_threads: usize,
+    /// `--deterministic`: one scheduler and virtual time (src/deterministic/).
+    pub deterministic: Option<crate::deterministic::Settings>,
 }
 
 impl Default for InterpSettings {
@@ -31,6 +33,7 @@ impl Default for InterpSettings {
             switch_interval_us: DEFAULT_SWITCH_INTERVAL_US,
             check_interval: DEFAULT_CHECK_INTERVAL,
             max_threads: crate::threads::DEFAULT_MAX_THREADS,
+            deterministic: None,
         }
     }
 }
@@ -72,6 +75,7 @@ impl Interpreter {
             policy: settings.policy,
             switch_interval_us: switch_interval_us.clone(),
             check_interval: settings.check_interval,
+            deterministic: settings.deterministic,
         });
         Arc::new(Interpreter {
             recursion_limit: AtomicUsize::new(DEFAULT_RECURSION_LIMIT),

@@ -926,6 +926,10 @@ impl Vm {
     /// Every `tick_period` instructions in counting mode.
     #[cold]
     fn on_tick(&mut self) -> PyResult<()> {
+        if let Some(s) = crate::deterministic::active() {
+            self.det_tick(s);
+            return Ok(());
+        }
         self.ticks = self.tick_period.unwrap_or(i64::MAX);
         self.gil_tick();
         Ok(())

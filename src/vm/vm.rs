@@ -27,6 +27,12 @@ pub mod breaker {
     pub const PENDING_SIGNAL: u32 = 2;
     /// Suspended generators died with a `try`/`with` open: their cleanup must run.
     pub const FINALIZE: u32 = 4;
+    /// Deterministic runs: another thread became runnable, so the holder's instruction
+    /// budget must be worked out again (src/deterministic/).
+    pub const RESCHEDULE: u32 = 8;
+    /// Deterministic runs: a blocking I/O call ran with the lock kept; the thread now
+    /// gives the lock up for the I/O's virtual time.
+    pub const IO_PAUSE: u32 = 16;
 }
 
 pub struct Vm {
@@ -48,12 +54,15 @@ pub struct Vm {
     pub thread: Arc<ThreadState>,
     /// The interpreter's lock (a copy of `interp.gil`, one pointer hop closer).
     pub gil: Arc<dyn crate::gil::Gil>,
-    /// When this thread last took the lock.
-    pub(crate) hold_start: std::time::Instant,
+    /// When this thread last took the lock (on the run's clock, `crate::clock`).
+    pub(crate) hold_start: std::time::Duration,
     /// Instructions left before the next tick (counting mode only).
-    pub(super) ticks: i64,
+    pub(crate) ticks: i64,
     /// Instructions between ticks; `None` runs the loop without counting.
     pub(super) tick_period: Option<i64>,
+    /// What `ticks` was last set to: `tick_budget - ticks` instructions ran since
+    /// (deterministic runs count virtual time this way).
+    pub(crate) tick_budget: i64,
 }
 
 /// How deep Rust-level recursion may go on top of the Python recursion limit.
@@ -75,12 +84,18 @@ impl Vm {
         let breaker = thread.breaker.clone();
         super::generator::register_breaker(&breaker);
         let gil = interp.gil.clone();
-        let tick_period = gil.check_interval().map(i64::from);
+        let tick_period = if crate::deterministic::active().is_some() {
+            // Virtual time: every instruction counts; the scheduler sets each budget.
+            Some(1)
+        } else {
+            gil.check_interval().map(i64::from)
+        };
         Vm {
             thread,
             gil,
-            hold_start: std::time::Instant::now(),
+            hold_start: crate::clock::now(),
             ticks: tick_period.unwrap_or(0),
+            tick_budget: tick_period.unwrap_or(0),
             tick_period,
             interp,
             frames: Vec::with_capacity(64),
@@ -266,11 +281,19 @@ pub enum CallTarget {
 /// What a thread does when its eval breaker is set. The GIL policies hook in here.
 #[cold]
 pub fn breaker_hook(vm: &mut Vm) -> PyResult<()> {
-    let bits = vm
-        .breaker
-        .fetch_and(!(breaker::PENDING_SIGNAL | breaker::FINALIZE), Ordering::Relaxed);
+    let bits = vm.breaker.fetch_and(
+        !(breaker::PENDING_SIGNAL | breaker::FINALIZE | breaker::RESCHEDULE | breaker::IO_PAUSE),
+        Ordering::Relaxed,
+    );
     if bits & breaker::FINALIZE != 0 {
         vm.finalize_dead_generators();
+    }
+    if bits & breaker::IO_PAUSE != 0 {
+        vm.det_io_pause();
+    } else if bits & breaker::RESCHEDULE != 0 {
+        if let Some(s) = crate::deterministic::active() {
+            vm.det_tick(s);
+        }
     }
     // Signals first, in the main thread only (Python/ceval_gil.c _Py_HandlePending →
     // handle_signals): a KeyboardInterrupt leaves a drop request for the next poll.
