@@ -669,18 +669,33 @@ def _python_exit():
 threading._register_atexit(_python_exit)
 
 
+_task_counter = 0
+_task_counter_lock = threading.Lock()
+
+
+def _next_task_id():
+    global _task_counter
+    with _task_counter_lock:
+        _task_counter += 1
+        return _task_counter
+
+
 class _WorkItem:
-    # thread.py _WorkItem
+    # thread.py _WorkItem, plus task events for `gilsim trace` (_thread._trace_task)
     def __init__(self, future, fn, args, kwargs):
         self.future = future
         self.fn = fn
         self.args = args
         self.kwargs = kwargs
+        self.task_id = _next_task_id()
+        _thread._trace_task(0, self.task_id)
 
     def run(self):
         if not self.future.set_running_or_notify_cancel():
             return
 
+        task_id = self.task_id
+        _thread._trace_task(1, task_id)
         try:
             result = self.fn(*self.args, **self.kwargs)
         except BaseException as exc:
@@ -689,6 +704,7 @@ class _WorkItem:
             self = None
         else:
             self.future.set_result(result)
+        _thread._trace_task(2, task_id)
 
 
 def _forget_worker():

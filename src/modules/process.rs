@@ -98,6 +98,12 @@ fn start(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     };
     let name = vm.str(&args.pos[0])?;
     let role = vm.str(&args.pos[1])?;
+    if crate::clock::is_virtual() {
+        return Err(PyErr::new(
+            &exc().runtime_error,
+            "gilsim: --deterministic does not simulate worker processes yet (multiprocessing, ProcessPoolExecutor); run without it",
+        ));
+    }
     if crate::process::importing_main() {
         return Err(PyErr::new(&exc().runtime_error, crate::process::BOOTSTRAP_ERROR));
     }
@@ -127,6 +133,7 @@ fn start(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let worker = vm
         .allow_threads(Release::Io, || WorkerProcess::spawn(&spec))
         .map_err(|e| PyErr::new(&exc().os_error, format!("cannot start a worker process: {e}")))?;
+    vm.trace(crate::trace::EventKind::ProcessSpawn(worker.pid));
     Ok(Value::Native(Arc::new(NativeObj {
         class: WORKER_CLASS.clone(),
         data: Box::new(worker),
@@ -346,7 +353,11 @@ fn poll(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn wait(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let w = this(&args, "wait")?;
     let timeout = timeout_arg(param(&args, 1, "timeout"))?;
-    Ok(exit_value(vm.allow_threads(Release::Join, || w.wait(timeout))))
+    let code = vm.allow_threads(Release::Join, || w.wait(timeout));
+    if code.is_some() {
+        vm.trace(crate::trace::EventKind::ProcessExit(w.pid));
+    }
+    Ok(exit_value(code))
 }
 
 fn pid(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {

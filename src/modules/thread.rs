@@ -48,6 +48,7 @@ static FUNCTIONS: &[&BuiltinFunction] = &[
     &SET_SENTINEL,
     &SET_NAME,
     &FORMAT_EXCEPTION,
+    &TRACE_TASK,
 ];
 
 builtin!(START_NEW_THREAD, "start_new_thread", start_new_thread);
@@ -60,6 +61,24 @@ builtin!(COUNT, "_count", count);
 builtin!(SET_SENTINEL, "_set_sentinel", set_sentinel);
 builtin!(SET_NAME, "_set_name", set_name);
 builtin!(FORMAT_EXCEPTION, "_format_exception", format_exception);
+builtin!(TRACE_TASK, "_trace_task", trace_task);
+
+/// `_trace_task(stage, task_id)`: an executor task was submitted (0), started (1) or
+/// finished (2) — an event for `gilsim trace`, nothing otherwise.
+fn trace_task(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+    arity(&args, "_trace_task", 2, 2)?;
+    if crate::trace::recorder::enabled() {
+        let stage = crate::builtins::args::index_i64(&args.pos[0])?;
+        let id = crate::builtins::args::index_i64(&args.pos[1])?.max(0) as u64;
+        let kind = match stage {
+            0 => crate::trace::EventKind::TaskSubmit(id),
+            1 => crate::trace::EventKind::TaskStart(id),
+            _ => crate::trace::EventKind::TaskDone(id),
+        };
+        vm.trace(kind);
+    }
+    Ok(Value::None)
+}
 
 fn start_new_thread(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "start_new_thread", 2, 3)?;

@@ -40,7 +40,8 @@ pub enum EventKind {
     /// The thread starts waiting for a threading lock held by another.
     LockWait(u32),
     LockRelease(u32),
-    /// A worker process was started (its pid in the trace's numbering) or exited.
+    /// A worker process was started or exited (its OS process id: workers run in
+    /// processes of their own and are not traced themselves yet).
     ProcessSpawn(u32),
     ProcessExit(u32),
     /// An executor or pool task was submitted, started running, finished.
