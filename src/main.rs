@@ -127,6 +127,9 @@ struct RunFlags {
     /// With --deterministic: chooses among the legal schedules (which waiter gets the lock).
     #[arg(long, value_name = "S", requires = "deterministic")]
     seed: Option<u64>,
+    /// With --deterministic: the simulated cores that simulated worker processes run on.
+    #[arg(long, value_name = "N", default_value_t = gilsim::deterministic::DEFAULT_CORES, value_parser = clap::value_parser!(u32).range(1..=256))]
+    cores: u32,
     /// Stop the whole run after this many seconds (exit status 124, as timeout(1)).
     #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
     timeout: Option<f64>,
@@ -173,8 +176,10 @@ impl RunFlags {
                 max_threads: self.max_threads,
                 deterministic: self.deterministic.then(|| gilsim::deterministic::Settings {
                     seed: self.seed.unwrap_or(0),
+                    cores: self.cores,
                     ..Default::default()
                 }),
+                domain: 0,
             },
             threads: self.threads.map(|n| n as usize),
             stats: self.stats,
@@ -220,6 +225,7 @@ impl WorkerCli {
                 check_interval: self.check_interval.max(1),
                 max_threads: self.max_threads.max(1),
                 deterministic: None,
+                domain: 0,
             },
             args: self.args,
         }

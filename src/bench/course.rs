@@ -495,8 +495,8 @@ impl Report {
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "{:<10} {:<8} {:>9} {:>10} {:>18}   {:<20} {}",
-            "workload", "run by", "threads", "processes", "threads/processes", "sum, threads", "sum, processes"
+            "{:<10} {:<8} {:>9} {:>10} {:>18}   {:<20} sum, processes",
+            "workload", "run by", "threads", "processes", "threads/processes", "sum, threads"
         );
         let mut rows: Vec<(&str, Result<&Summary, &str>)> = vec![(Who::Gilsim.name(), Ok(g))];
         if let Some(p) = &self.python {

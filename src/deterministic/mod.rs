@@ -16,7 +16,7 @@ mod scheduler;
 
 use std::sync::{Arc, OnceLock};
 
-pub use scheduler::{Scheduler, Wake};
+pub use scheduler::{current_domain, set_current_domain, DomainGil, Scheduler, Wake, QUANTUM_NS};
 
 /// How a deterministic run is set up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,12 +26,16 @@ pub struct Settings {
     pub instruction_ns: u64,
     /// Virtual time a blocking I/O call (file, pipe, console write) takes without the lock.
     pub io_ns: u64,
+    /// Simulated cores for simulated processes (`--cores`).
+    pub cores: u32,
 }
 
 /// 20 ns an instruction: CPython 3.11 runs some 30–60 million simple instructions a second.
 pub const INSTRUCTION_NS: u64 = 20;
 /// A console or file write, a small read: tens of microseconds.
 pub const IO_NS: u64 = 20_000;
+/// Simulated cores unless `--cores` says otherwise.
+pub const DEFAULT_CORES: u32 = 4;
 
 impl Default for Settings {
     fn default() -> Settings {
@@ -39,6 +43,7 @@ impl Default for Settings {
             seed: 0,
             instruction_ns: INSTRUCTION_NS,
             io_ns: IO_NS,
+            cores: DEFAULT_CORES,
         }
     }
 }

@@ -1,9 +1,19 @@
-//! The one scheduler of a deterministic run. It is the interpreter lock (it implements
-//! [`Gil`]) and also every wait the program can make: sleeps, threading-lock waits (with or
-//! without a timeout) and I/O pauses all end here, so that the scheduler always knows which
+//! The one scheduler of a deterministic run. It is the interpreter lock of every
+//! interpreter in the run (through [`DomainGil`]) and also every wait the program can make:
+//! sleeps, threading-lock waits (with or without a timeout), I/O pauses and messages
+//! between simulated processes all end here, so that the scheduler always knows which
 //! threads could run and when.
 //!
-//! The lock models follow the real ones in virtual time:
+//! **Domains.** Each interpreter — the program's, and each simulated worker process — is a
+//! domain with its own lock and its own clock. A domain whose lock is held occupies one of
+//! the simulated cores; a domain that wants a core when all are busy queues for one (the
+//! OS's time slicing between processes is not modelled: a process keeps its core until its
+//! threads all block). Only one OS thread runs at a time: the lock holder of the on-core
+//! domain whose clock is furthest behind, which runs until it is [`QUANTUM_NS`] ahead of
+//! the next one. Virtual time thus advances in parallel on every core while real
+//! execution stays serial, in one order.
+//!
+//! **The lock models** follow the real ones in virtual time:
 //! - `new` (Python/ceval_gil.c): a thread that has wanted the lock for a whole switch
 //!   interval sets the holder's drop request, which the holder honours at its next poll
 //!   (backward jump or call); a forced drop hands the lock to another thread
@@ -12,9 +22,11 @@
 //!   and the lock goes to any thread that wants it, the holder included.
 //!
 //! Choices among equals (which waiter gets the lock; which waiter a released threading
-//! lock wakes) come from a generator seeded with `--seed`.
+//! lock wakes; how late a waiter's timed wait ends) come from a generator seeded with
+//! `--seed`.
 
-use std::collections::BTreeSet;
+use std::cell::Cell;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,11 +42,11 @@ use crate::vm::vm::breaker;
 /// Why a wait in the scheduler ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wake {
-    /// The awaited threading lock was released (or the wait was a plain yield).
+    /// The awaited lock or channel was released (or the wait was a plain yield).
     Notified,
     /// The deadline passed (the end of a sleep, or a wait's timeout).
     TimedOut,
-    /// Nothing can ever run again: every thread waits on a lock with no timeout.
+    /// Nothing can ever run again: every thread waits with no timeout.
     Deadlock,
     /// Ctrl-C, for the main thread.
     Interrupted,
@@ -43,46 +55,103 @@ pub enum Wake {
 /// The longest a holder runs between two looks at the clock.
 const MAX_SLICE_NS: u64 = 10_000_000;
 
+/// How far one simulated process may run ahead of another before they swap (bounds how
+/// late a message between processes can be noticed).
+pub const QUANTUM_NS: u64 = 100_000;
+
 /// A real waiter's timed wait ends a little after the switch interval (the OS wakes it
 /// late), so the holder's drop request lands at a varying point of its loop. Without this
 /// every request would fall at the same instruction of a loop, and a race would either
 /// always or never lose updates. The seed decides each delay, up to this much.
 const WAKEUP_JITTER_NS: u64 = 50_000;
 
+thread_local! {
+    /// The domain of the interpreter the calling OS thread runs (0: the program's own).
+    static CURRENT_DOMAIN: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Records which domain the calling OS thread belongs to (its clock is the one it reads).
+pub fn set_current_domain(domain: usize) {
+    CURRENT_DOMAIN.with(|d| d.set(domain));
+}
+
+pub fn current_domain() -> usize {
+    CURRENT_DOMAIN.with(|d| d.get())
+}
+
+/// The scheduler's name for a thread: unique across domains.
+fn key_of(t: &ThreadState) -> u64 {
+    (u64::from(t.domain) << 32) | (t.id & 0xffff_ffff)
+}
+
+fn domain_of(key: u64) -> usize {
+    (key >> 32) as usize
+}
+
 struct Entry {
     thread: Arc<ThreadState>,
     cond: Arc<Condvar>,
     /// Why its last wait ended, for the waiter to read.
     wake: Option<Wake>,
-    /// The threading lock it waits on.
+    /// The lock or channel it waits on.
     lock_key: Option<usize>,
     /// Its deadline in `timers`.
     timer: Option<(u64, u64)>,
     runnable: bool,
-    /// When it last started wanting the lock.
+    /// When it last started wanting the lock (on its domain's clock).
     since: u64,
 }
 
-struct State {
-    now: u64,
+/// One interpreter's lock and clock.
+struct Domain {
+    clock: u64,
     holder: Option<u64>,
     hold_since: u64,
     last_holder: u64,
     /// Threads that want the lock, in the order they started wanting it.
     runnable: Vec<u64>,
-    /// (deadline, sequence number, thread): sleeps and waits with a timeout.
-    timers: BTreeSet<(u64, u64, u64)>,
-    seq: u64,
-    entries: FxHashMap<u64, Entry>,
-    /// Threads waiting on each threading lock (keyed by the lock's address), in order.
-    lock_waiters: FxHashMap<usize, Vec<u64>>,
-    rng: u64,
     /// The holder was asked to drop the lock and has not yet.
     drop_requested: bool,
     /// Instructions the holder ran since its last periodic release (`old` only).
     since_check: u64,
     /// How late the current hold's drop request comes (see [`WAKEUP_JITTER_NS`]).
     jitter: u64,
+    on_core: bool,
+    queued_for_core: bool,
+    stats: Arc<GilStats>,
+}
+
+impl Domain {
+    fn new(clock: u64) -> Domain {
+        Domain {
+            clock,
+            holder: None,
+            hold_since: clock,
+            last_holder: 0,
+            runnable: Vec::new(),
+            drop_requested: false,
+            since_check: 0,
+            jitter: 0,
+            on_core: false,
+            queued_for_core: false,
+            stats: Arc::new(GilStats::default()),
+        }
+    }
+}
+
+struct State {
+    domains: Vec<Domain>,
+    /// Domains waiting for a free core, in order.
+    core_queue: VecDeque<usize>,
+    /// The one thread executing now.
+    running: Option<u64>,
+    /// (deadline, sequence number, thread): sleeps and waits with a timeout.
+    timers: BTreeSet<(u64, u64, u64)>,
+    seq: u64,
+    entries: FxHashMap<u64, Entry>,
+    /// Threads waiting on each lock or channel (keyed by its address), in order.
+    lock_waiters: FxHashMap<usize, Vec<u64>>,
+    rng: u64,
 }
 
 pub struct Scheduler {
@@ -91,38 +160,65 @@ pub struct Scheduler {
     policy: Policy,
     interval_us: Arc<AtomicU64>,
     check_interval: u64,
-    stats: GilStats,
+    cores: usize,
 }
 
 impl Scheduler {
     pub fn new(settings: Settings, policy: Policy, interval_us: Arc<AtomicU64>, check_interval: u32) -> Scheduler {
         Scheduler {
             st: Mutex::new(State {
-                now: 0,
-                holder: None,
-                hold_since: 0,
-                last_holder: 0,
-                runnable: Vec::new(),
+                domains: vec![Domain::new(0)],
+                core_queue: VecDeque::new(),
+                running: None,
                 timers: BTreeSet::new(),
                 seq: 0,
                 entries: FxHashMap::default(),
                 lock_waiters: FxHashMap::default(),
                 rng: settings.seed,
-                drop_requested: false,
-                since_check: 0,
-                jitter: 0,
             }),
+            cores: settings.cores.max(1) as usize,
             settings,
             policy,
             interval_us,
             check_interval: u64::from(check_interval.max(1)),
-            stats: GilStats::default(),
         }
     }
 
-    /// Virtual nanoseconds since the run started.
+    /// The lock of the program's own interpreter (domain 0).
+    pub fn main_gil(self: &Arc<Self>) -> Arc<DomainGil> {
+        let stats = self.st.lock().domains[0].stats.clone();
+        Arc::new(DomainGil {
+            sched: self.clone(),
+            stats,
+        })
+    }
+
+    /// A new domain (a simulated process), its clock starting at the caller's time.
+    /// Returns its number and its lock.
+    pub fn new_domain(self: &Arc<Self>) -> (usize, Arc<DomainGil>) {
+        let mut st = self.st.lock();
+        let clock = st.domains[current_domain()].clock;
+        st.domains.push(Domain::new(clock));
+        let d = st.domains.len() - 1;
+        let stats = st.domains[d].stats.clone();
+        (
+            d,
+            Arc::new(DomainGil {
+                sched: self.clone(),
+                stats,
+            }),
+        )
+    }
+
+    /// Virtual nanoseconds since the run started, on the calling thread's domain clock.
     pub fn now_ns(&self) -> u64 {
-        self.st.lock().now
+        let st = self.st.lock();
+        st.domains.get(current_domain()).map(|d| d.clock).unwrap_or(0)
+    }
+
+    /// The latest time of any domain: when the whole run ended.
+    pub fn end_ns(&self) -> u64 {
+        self.st.lock().domains.iter().map(|d| d.clock).max().unwrap_or(0)
     }
 
     fn interval_ns(&self) -> u64 {
@@ -130,70 +226,91 @@ impl Scheduler {
     }
 
     /// The holder ran `instructions` more instructions.
-    pub fn advance(&self, instructions: u64) {
+    pub fn advance(&self, t: &ThreadState, instructions: u64) {
         let mut st = self.st.lock();
-        st.now += instructions * self.settings.instruction_ns;
+        let d = &mut st.domains[t.domain as usize];
+        d.clock += instructions * self.settings.instruction_ns;
         if self.policy == Policy::Old {
-            st.since_check += instructions;
+            d.since_check += instructions;
         }
     }
 
-    /// A new thread, created by the running one: it wants the lock from now on.
-    pub fn register(&self, t: &Arc<ThreadState>) {
+    /// A new thread, created by the running one: it wants its lock from now on (or from
+    /// `at`, for a process that takes a while to start).
+    pub fn register(&self, t: &Arc<ThreadState>, at: Option<u64>) {
         let mut st = self.st.lock();
-        let now = st.now;
+        let now = st.domains[current_domain()].clock;
         ensure_entry(&mut st, t);
-        make_runnable(&mut st, t.id, now);
-        self.ask_holder_to_reschedule(&st);
+        let key = key_of(t);
+        match at {
+            Some(at) if at > now => {
+                st.seq += 1;
+                let seq = st.seq;
+                st.timers.insert((at, seq, key));
+                st.entries.get_mut(&key).expect("just ensured").timer = Some((at, seq));
+            }
+            _ => {
+                make_runnable(&mut st, key, now);
+                self.dispatch_domain(&mut st, t.domain as usize);
+            }
+        }
+        self.ask_running_to_reschedule(&st);
     }
 
     /// A thread that was registered but never started.
-    pub fn forget(&self, tid: u64) {
+    pub fn forget(&self, t: &ThreadState) {
         let mut st = self.st.lock();
-        remove_thread(&mut st, tid);
+        remove_thread(&mut st, key_of(t));
     }
 
-    /// The calling thread (the holder) gives the lock up and waits: for the threading lock
-    /// `key` to be released, until `deadline` (virtual ns), or both. With neither it only
-    /// lets the others run (a yield). Returns holding the lock again.
+    /// The calling thread (the running holder) gives its lock up and waits: for the lock
+    /// or channel `key` to be released, until `deadline` (virtual ns), or both. With
+    /// neither it only lets the others run (a yield). Returns holding the lock and running.
     pub fn block(&self, t: &Arc<ThreadState>, key: Option<usize>, deadline: Option<u64>) -> Wake {
         let mut st = self.st.lock();
         crate::gil::take_drop_request(t);
-        let now = st.now;
         ensure_entry(&mut st, t);
-        if st.holder == Some(t.id) {
-            st.holder = None;
+        let me = key_of(t);
+        let d = t.domain as usize;
+        let now = st.domains[d].clock;
+        if st.domains[d].holder == Some(me) {
+            st.domains[d].holder = None;
         }
-        let tid = t.id;
+        if st.running == Some(me) {
+            st.running = None;
+        }
         let cond = {
-            let e = st.entries.get_mut(&tid).expect("entry was just ensured");
+            let e = st.entries.get_mut(&me).expect("entry was just ensured");
             e.wake = None;
             e.lock_key = key;
             e.cond.clone()
         };
         if let Some(k) = key {
-            st.lock_waiters.entry(k).or_default().push(tid);
+            st.lock_waiters.entry(k).or_default().push(me);
         }
-        if let Some(d) = deadline {
+        if let Some(at) = deadline {
             st.seq += 1;
             let seq = st.seq;
-            st.timers.insert((d.max(now), seq, tid));
-            st.entries.get_mut(&tid).expect("entry exists").timer = Some((d.max(now), seq));
+            st.timers.insert((at.max(now), seq, me));
+            st.entries.get_mut(&me).expect("entry exists").timer = Some((at.max(now), seq));
         }
         if key.is_none() && deadline.is_none() {
-            make_runnable(&mut st, tid, now);
+            make_runnable(&mut st, me, now);
         }
-        self.dispatch(&mut st);
-        while st.holder != Some(tid) {
+        self.fire_due_timers(&mut st);
+        self.dispatch_domain(&mut st, d);
+        self.run_next(&mut st);
+        while st.running != Some(me) {
             cond.wait(&mut st);
         }
         st.entries
-            .get_mut(&tid)
+            .get_mut(&me)
             .and_then(|e| e.wake.take())
             .unwrap_or(Wake::Notified)
     }
 
-    /// A threading lock was released: one of its waiters (or all) may run again.
+    /// A lock was released or a channel received a message: one of its waiters (or all)
+    /// may run again, from the caller's time on.
     pub fn notify(&self, key: usize, all: bool) {
         let mut st = self.st.lock();
         let Some(waiters) = st.lock_waiters.get_mut(&key) else {
@@ -210,7 +327,7 @@ impl Scheduler {
         if st.lock_waiters.get(&key).is_some_and(|w| w.is_empty()) {
             st.lock_waiters.remove(&key);
         }
-        let now = st.now;
+        let now = st.domains[current_domain()].clock;
         for tid in woken {
             cancel_timer(&mut st, tid);
             if let Some(e) = st.entries.get_mut(&tid) {
@@ -218,176 +335,313 @@ impl Scheduler {
                 e.wake = Some(Wake::Notified);
             }
             make_runnable(&mut st, tid, now);
+            self.dispatch_domain(&mut st, domain_of(tid));
         }
-        if st.holder.is_none() {
-            self.dispatch(&mut st);
+        if st.running.is_none() {
+            self.run_next(&mut st);
         } else {
-            self.ask_holder_to_reschedule(&st);
+            self.ask_running_to_reschedule(&st);
         }
     }
 
     /// Ctrl-C: a main thread that is waiting wakes up to raise KeyboardInterrupt.
     pub fn interrupt_main(&self) {
         let mut st = self.st.lock();
-        let waiting = st.entries.get(&1).is_some_and(|e| !e.runnable && st.holder != Some(1));
+        let waiting = st.entries.get(&MAIN).is_some_and(|e| !e.runnable) && st.domains[0].holder != Some(MAIN);
         if !waiting {
             return;
         }
-        wake_waiter(&mut st, 1, Wake::Interrupted);
-        self.dispatch(&mut st);
+        wake_waiter(&mut st, MAIN, Wake::Interrupted);
+        self.dispatch_domain(&mut st, 0);
+        if st.running.is_none() {
+            self.run_next(&mut st);
+        }
     }
 
-    /// The holder's periodic look at the clock, after `executed` more instructions. Returns
-    /// how many instructions it may run before the next look, and whether it must give the
-    /// lock up now (the old lock's check interval).
+    /// The running thread's periodic look at the clock, after `executed` more
+    /// instructions. Returns how many instructions it may run before the next look, and
+    /// whether it must give the lock up now (the old lock's check interval). It may pause
+    /// here (keeping its lock) while a simulated process that is behind catches up.
     pub fn tick(&self, t: &ThreadState, executed: u64) -> (i64, bool) {
         let mut st = self.st.lock();
-        st.now += executed * self.settings.instruction_ns;
-        let now = st.now;
-        fire_due_timers(&mut st, now);
+        let me = key_of(t);
+        let d = t.domain as usize;
+        st.domains[d].clock += executed * self.settings.instruction_ns;
+        if self.policy == Policy::Old {
+            st.domains[d].since_check += executed;
+        }
+        self.fire_due_timers(&mut st);
+        self.dispatch_all(&mut st);
+        // Another process is behind: let it catch up first.
+        if self.behind_other(&st, d).is_some() {
+            st.running = None;
+            self.run_next(&mut st);
+            let cond = st.entries[&me].cond.clone();
+            while st.running != Some(me) {
+                cond.wait(&mut st);
+            }
+        }
+        let now = st.domains[d].clock;
         let mut release_now = false;
         match self.policy {
-            Policy::Old => {
-                st.since_check += executed;
-                release_now = st.since_check >= self.check_interval;
-            }
+            Policy::Old => release_now = st.domains[d].since_check >= self.check_interval,
             _ => {
-                if let Some(deadline) = self.switch_deadline(&st) {
+                if let Some(deadline) = self.switch_deadline(&st, d) {
                     if now >= deadline {
                         // SET_GIL_DROP_REQUEST: honoured at the holder's next poll.
                         t.breaker.fetch_or(breaker::DROP_REQUEST, Ordering::Relaxed);
-                        st.drop_requested = true;
-                        self.stats.record_drop_request();
+                        st.domains[d].drop_requested = true;
+                        st.domains[d].stats.record_drop_request();
                     }
                 }
             }
         }
-        (self.budget_locked(&st), release_now)
+        (self.budget_locked(&st, d), release_now)
     }
 
-    /// Instructions the holder may run before its next [`tick`](Self::tick).
-    pub fn budget(&self) -> i64 {
-        self.budget_locked(&self.st.lock())
+    /// Instructions the running thread of domain `d` may run before its next look.
+    pub fn budget(&self, t: &ThreadState) -> i64 {
+        self.budget_locked(&self.st.lock(), t.domain as usize)
     }
 
-    fn budget_locked(&self, st: &State) -> i64 {
+    fn budget_locked(&self, st: &State, d: usize) -> i64 {
+        let dom = &st.domains[d];
+        let now = dom.clock;
         let mut until = MAX_SLICE_NS;
         if let Some(&(wake, _, _)) = st.timers.first() {
-            until = until.min(wake.saturating_sub(st.now));
+            until = until.min(wake.saturating_sub(now));
         }
-        if let Some(deadline) = self.switch_deadline(st) {
-            until = until.min(deadline.saturating_sub(st.now));
+        if let Some(deadline) = self.switch_deadline(st, d) {
+            until = until.min(deadline.saturating_sub(now));
+        }
+        if let Some(other) = self.slowest_other(st, d) {
+            until = until.min((other + QUANTUM_NS).saturating_sub(now));
         }
         let cost = self.settings.instruction_ns.max(1);
         let mut instructions = until.div_ceil(cost).max(1);
         if self.policy == Policy::Old {
-            instructions = instructions.min(self.check_interval.saturating_sub(st.since_check).max(1));
+            instructions = instructions.min(self.check_interval.saturating_sub(dom.since_check).max(1));
         }
         instructions.min(i64::MAX as u64) as i64
     }
 
-    /// When the `new` lock's longest waiter will have waited a whole switch interval since
-    /// the holder took the lock (take_gil's timed wait), if anyone waits and no drop
-    /// request is pending.
-    fn switch_deadline(&self, st: &State) -> Option<u64> {
-        if self.policy != Policy::New || st.drop_requested || st.holder.is_none() {
+    /// The clock of the on-core domain other than `d` that is furthest behind.
+    fn slowest_other(&self, st: &State, d: usize) -> Option<u64> {
+        st.domains
+            .iter()
+            .enumerate()
+            .filter(|&(i, dom)| i != d && dom.on_core)
+            .map(|(_, dom)| dom.clock)
+            .min()
+    }
+
+    /// Another on-core domain more than a quantum behind `d`, if any.
+    fn behind_other(&self, st: &State, d: usize) -> Option<u64> {
+        self.slowest_other(st, d)
+            .filter(|&other| other + QUANTUM_NS <= st.domains[d].clock)
+    }
+
+    /// When the `new` lock's longest waiter in domain `d` will have waited a whole switch
+    /// interval since the holder took the lock (take_gil's timed wait), if anyone waits
+    /// and no drop request is pending.
+    fn switch_deadline(&self, st: &State, d: usize) -> Option<u64> {
+        let dom = &st.domains[d];
+        if self.policy != Policy::New || dom.drop_requested || dom.holder.is_none() {
             return None;
         }
-        let first = st
+        let first = dom
             .runnable
             .iter()
             .filter_map(|tid| st.entries.get(tid).map(|e| e.since))
             .min()?;
-        Some(first.max(st.hold_since) + self.interval_ns() + st.jitter)
+        Some(first.max(dom.hold_since) + self.interval_ns() + dom.jitter)
     }
 
-    /// The running thread made another runnable: its budget must shrink to the new
-    /// switch deadline, at its next poll.
-    fn ask_holder_to_reschedule(&self, st: &State) {
-        if let Some(e) = st.holder.and_then(|h| st.entries.get(&h)) {
+    /// A thread became runnable: the running one must work its budget out again at its
+    /// next poll (a switch deadline, or another process, may now come sooner).
+    fn ask_running_to_reschedule(&self, st: &State) {
+        if let Some(e) = st.running.and_then(|r| st.entries.get(&r)) {
             e.thread.breaker.fetch_or(breaker::RESCHEDULE, Ordering::Relaxed);
         }
     }
 
-    /// Hands the free lock to a thread that wants it; advances the clock to the next
-    /// deadline when nobody does.
-    fn dispatch(&self, st: &mut State) {
-        if st.holder.is_some() {
+    /// The earliest clock of the domains on a core: how far the whole run has got.
+    fn horizon(st: &State) -> Option<u64> {
+        st.domains.iter().filter(|d| d.on_core).map(|d| d.clock).min()
+    }
+
+    /// Every timer due by the run's horizon fires, in deadline order.
+    fn fire_due_timers(&self, st: &mut State) {
+        let Some(horizon) = Self::horizon(st) else {
             return;
-        }
-        loop {
-            let now = st.now;
-            fire_due_timers(st, now);
-            if !st.runnable.is_empty() {
-                let i = match st.runnable.len() {
-                    1 => 0,
-                    n => (next_random(&mut st.rng) % n as u64) as usize,
-                };
-                let tid = st.runnable.remove(i);
-                self.grant(st, tid);
-                return;
+        };
+        while let Some(&(at, _, _)) = st.timers.first() {
+            if at > horizon {
+                break;
             }
-            if let Some(&(wake, _, _)) = st.timers.first() {
-                // Every thread sleeps: jump to the first wake-up.
-                st.now = st.now.max(wake);
-                continue;
-            }
-            // Nobody can run and nobody will wake by time: if the main thread waits on a
-            // lock, that is a deadlock, and it wakes to report it.
-            let main_blocked = st.entries.get(&1).is_some_and(|e| e.lock_key.is_some());
-            if main_blocked {
-                wake_waiter(st, 1, Wake::Deadlock);
-                continue;
-            }
-            return;
+            self.fire_first_timer(st);
         }
     }
 
-    fn grant(&self, st: &mut State, tid: u64) {
-        let now = st.now;
-        st.holder = Some(tid);
-        st.hold_since = now;
-        st.drop_requested = false;
-        st.since_check = 0;
-        st.jitter = next_random(&mut st.rng) % WAKEUP_JITTER_NS;
-        if st.last_holder != tid {
-            st.last_holder = tid;
+    /// The first timer fires: its thread wants its lock from the deadline on.
+    fn fire_first_timer(&self, st: &mut State) {
+        let Some((at, seq, tid)) = st.timers.pop_first() else {
+            return;
+        };
+        let _ = seq;
+        let key = st.entries.get_mut(&tid).and_then(|e| {
+            e.timer = None;
+            e.wake = Some(Wake::TimedOut);
+            e.lock_key.take()
+        });
+        if let Some(k) = key {
+            if let Some(w) = st.lock_waiters.get_mut(&k) {
+                w.retain(|&x| x != tid);
+            }
+        }
+        make_runnable(st, tid, at);
+    }
+
+    /// Every domain whose lock is free and wanted gets it (or queues for a core), in
+    /// domain order.
+    fn dispatch_all(&self, st: &mut State) {
+        for d in 0..st.domains.len() {
+            if st.domains[d].holder.is_none() && !st.domains[d].runnable.is_empty() {
+                self.dispatch_domain(st, d);
+            }
+        }
+    }
+
+    /// Domain `d`'s lock is free: hand it to a thread that wants it, taking a core if the
+    /// domain has none (or queueing for one). A domain with nobody wanting its lock gives
+    /// its core to the next domain in the queue.
+    fn dispatch_domain(&self, st: &mut State, d: usize) {
+        let dom = &st.domains[d];
+        if dom.holder.is_some() {
+            return;
+        }
+        if dom.runnable.is_empty() {
+            if dom.on_core {
+                st.domains[d].on_core = false;
+                let freed_at = st.domains[d].clock;
+                if let Some(next) = st.core_queue.pop_front() {
+                    let n = &mut st.domains[next];
+                    n.queued_for_core = false;
+                    n.clock = n.clock.max(freed_at);
+                    n.on_core = true;
+                    self.grant_in(st, next);
+                }
+            }
+            return;
+        }
+        if !dom.on_core {
+            let busy = st.domains.iter().filter(|x| x.on_core).count();
+            if busy >= self.cores {
+                if !dom.queued_for_core {
+                    st.domains[d].queued_for_core = true;
+                    st.core_queue.push_back(d);
+                }
+                return;
+            }
+            st.domains[d].on_core = true;
+        }
+        self.grant_in(st, d);
+    }
+
+    /// Gives domain `d`'s lock to one of the threads that want it (the seed picks).
+    fn grant_in(&self, st: &mut State, d: usize) {
+        let n = st.domains[d].runnable.len();
+        if n == 0 {
+            return;
+        }
+        let i = if n == 1 {
+            0
+        } else {
+            (next_random(&mut st.rng) % n as u64) as usize
+        };
+        let tid = st.domains[d].runnable.remove(i);
+        let jitter = next_random(&mut st.rng) % WAKEUP_JITTER_NS;
+        let dom = &mut st.domains[d];
+        dom.holder = Some(tid);
+        dom.hold_since = dom.clock;
+        dom.drop_requested = false;
+        dom.since_check = 0;
+        dom.jitter = jitter;
+        if dom.last_holder != tid {
+            dom.last_holder = tid;
             // The handoff itself takes no virtual time.
-            self.stats.record_switch(Some(Duration::ZERO));
+            dom.stats.record_switch(Some(Duration::ZERO));
         }
         if let Some(e) = st.entries.get_mut(&tid) {
             e.runnable = false;
-            e.cond.notify_one();
         }
     }
 
-    /// When `tid` started wanting the lock last (for the trace's "wants gil" event).
-    pub fn wanted_since(&self, tid: u64) -> Option<u64> {
-        self.st.lock().entries.get(&tid).map(|e| e.since)
+    /// Nobody is executing: pick the lock holder of the on-core domain furthest behind;
+    /// when no domain is on a core, jump the clock to the next timer; when nothing will
+    /// ever run and the main thread waits, wake it to report the deadlock.
+    fn run_next(&self, st: &mut State) {
+        if st.running.is_some() {
+            return;
+        }
+        loop {
+            self.fire_due_timers(st);
+            self.dispatch_all(st);
+            let next = st
+                .domains
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.on_core && d.holder.is_some())
+                .min_by_key(|&(i, d)| (d.clock, i))
+                .and_then(|(_, d)| d.holder);
+            if let Some(tid) = next {
+                st.running = Some(tid);
+                if let Some(e) = st.entries.get(&tid) {
+                    e.cond.notify_one();
+                }
+                return;
+            }
+            if !st.timers.is_empty() {
+                // Every thread sleeps: jump to the first wake-up.
+                self.fire_first_timer(st);
+                continue;
+            }
+            let main_blocked = st.entries.get(&MAIN).is_some_and(|e| e.lock_key.is_some());
+            if main_blocked {
+                wake_waiter(st, MAIN, Wake::Deadlock);
+                self.dispatch_domain(st, 0);
+                continue;
+            }
+            return;
+        }
     }
-}
 
-impl Gil for Scheduler {
-    fn policy(&self) -> Policy {
-        self.policy
+    /// When `t` started wanting its lock last (for the trace's "wants gil" event).
+    pub fn wanted_since(&self, t: &ThreadState) -> Option<u64> {
+        self.st.lock().entries.get(&key_of(t)).map(|e| e.since)
     }
 
     fn take(&self, t: &Arc<ThreadState>) {
         let mut st = self.st.lock();
-        if st.holder == Some(t.id) {
+        let me = key_of(t);
+        if st.running == Some(me) {
             return;
         }
-        let now = st.now;
         ensure_entry(&mut st, t);
+        let d = t.domain as usize;
         let (runnable, cond) = {
-            let e = &st.entries[&t.id];
+            let e = &st.entries[&me];
             (e.runnable, e.cond.clone())
         };
-        if !runnable {
-            make_runnable(&mut st, t.id, now);
+        let holds = st.domains[d].holder == Some(me);
+        if !runnable && !holds && st.entries[&me].timer.is_none() {
+            let now = st.domains[d].clock;
+            make_runnable(&mut st, me, now);
         }
-        self.dispatch(&mut st);
-        while st.holder != Some(t.id) {
+        self.fire_due_timers(&mut st);
+        self.dispatch_domain(&mut st, d);
+        self.run_next(&mut st);
+        while st.running != Some(me) {
             cond.wait(&mut st);
         }
         drop(st);
@@ -397,30 +651,66 @@ impl Gil for Scheduler {
     fn release(&self, t: &ThreadState, reason: Release) {
         let mut st = self.st.lock();
         crate::gil::take_drop_request(t);
-        if st.holder == Some(t.id) {
-            st.holder = None;
+        let me = key_of(t);
+        let d = t.domain as usize;
+        if st.domains[d].holder == Some(me) {
+            st.domains[d].holder = None;
         }
-        let now = st.now;
+        if st.running == Some(me) {
+            st.running = None;
+        }
+        let now = st.domains[d].clock;
+        self.fire_due_timers(&mut st);
         match reason {
             Release::Exit => {
-                remove_thread(&mut st, t.id);
-                self.dispatch(&mut st);
+                remove_thread(&mut st, me);
+                self.dispatch_domain(&mut st, d);
             }
             Release::Forced => {
-                self.stats.record_forced_drop();
+                st.domains[d].stats.record_forced_drop();
                 // FORCE_SWITCHING: another thread gets the lock before the dropper can.
-                if !st.runnable.is_empty() {
-                    self.dispatch(&mut st);
+                if !st.domains[d].runnable.is_empty() {
+                    self.dispatch_domain(&mut st, d);
                 }
-                make_runnable(&mut st, t.id, now);
-                self.dispatch(&mut st);
+                make_runnable(&mut st, me, now);
+                self.dispatch_domain(&mut st, d);
             }
             _ => {
                 // Interval (any thread may win, the dropper too), or a plain yield.
-                make_runnable(&mut st, t.id, now);
-                self.dispatch(&mut st);
+                make_runnable(&mut st, me, now);
+                self.dispatch_domain(&mut st, d);
             }
         }
+        self.run_next(&mut st);
+    }
+}
+
+/// The scheduler key of the program's main thread (domain 0, thread 1).
+const MAIN: u64 = 1;
+
+/// One interpreter's view of the scheduler: its lock, with statistics of its own.
+pub struct DomainGil {
+    sched: Arc<Scheduler>,
+    stats: Arc<GilStats>,
+}
+
+impl DomainGil {
+    pub fn scheduler(&self) -> &Arc<Scheduler> {
+        &self.sched
+    }
+}
+
+impl Gil for DomainGil {
+    fn policy(&self) -> Policy {
+        self.sched.policy
+    }
+
+    fn take(&self, t: &Arc<ThreadState>) {
+        self.sched.take(t);
+    }
+
+    fn release(&self, t: &ThreadState, reason: Release) {
+        self.sched.release(t, reason);
     }
 
     fn stats(&self) -> &GilStats {
@@ -429,7 +719,7 @@ impl Gil for Scheduler {
 }
 
 fn ensure_entry(st: &mut State, t: &Arc<ThreadState>) {
-    st.entries.entry(t.id).or_insert_with(|| Entry {
+    st.entries.entry(key_of(t)).or_insert_with(|| Entry {
         thread: t.clone(),
         cond: Arc::new(Condvar::new()),
         wake: None,
@@ -440,15 +730,25 @@ fn ensure_entry(st: &mut State, t: &Arc<ThreadState>) {
     });
 }
 
+/// `tid` wants its lock from `since` on; an idle domain's clock moves up to then.
 fn make_runnable(st: &mut State, tid: u64, since: u64) {
-    if let Some(e) = st.entries.get_mut(&tid) {
-        if e.runnable {
-            return;
-        }
-        e.runnable = true;
-        e.since = since;
-        st.runnable.push(tid);
+    let Some(e) = st.entries.get_mut(&tid) else {
+        return;
+    };
+    if e.runnable {
+        return;
     }
+    let d = domain_of(tid);
+    let dom = &mut st.domains[d];
+    let since = if dom.on_core || dom.holder.is_some() {
+        since
+    } else {
+        dom.clock = dom.clock.max(since);
+        dom.clock
+    };
+    e.runnable = true;
+    e.since = since;
+    dom.runnable.push(tid);
 }
 
 fn cancel_timer(st: &mut State, tid: u64) {
@@ -469,30 +769,8 @@ fn wake_waiter(st: &mut State, tid: u64, why: Wake) {
             w.retain(|&x| x != tid);
         }
     }
-    let now = st.now;
+    let now = st.domains[domain_of(tid)].clock;
     make_runnable(st, tid, now);
-}
-
-/// Every timer due by `now` fires, in deadline order: its thread wants the lock from its
-/// deadline on.
-fn fire_due_timers(st: &mut State, now: u64) {
-    while let Some(&(at, seq, tid)) = st.timers.first() {
-        if at > now {
-            break;
-        }
-        st.timers.remove(&(at, seq, tid));
-        let key = st.entries.get_mut(&tid).and_then(|e| {
-            e.timer = None;
-            e.wake = Some(Wake::TimedOut);
-            e.lock_key.take()
-        });
-        if let Some(k) = key {
-            if let Some(w) = st.lock_waiters.get_mut(&k) {
-                w.retain(|&x| x != tid);
-            }
-        }
-        make_runnable(st, tid, at);
-    }
 }
 
 fn remove_thread(st: &mut State, tid: u64) {
@@ -504,9 +782,15 @@ fn remove_thread(st: &mut State, tid: u64) {
             }
         }
     }
-    st.runnable.retain(|&x| x != tid);
-    if st.holder == Some(tid) {
-        st.holder = None;
+    let d = domain_of(tid);
+    if let Some(dom) = st.domains.get_mut(d) {
+        dom.runnable.retain(|&x| x != tid);
+        if dom.holder == Some(tid) {
+            dom.holder = None;
+        }
+    }
+    if st.running == Some(tid) {
+        st.running = None;
     }
 }
 

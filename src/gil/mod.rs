@@ -99,7 +99,7 @@ pub fn create(settings: &GilSettings) -> Arc<dyn Gil> {
         // The process's one scheduler is the lock (an interpreter made later in the same
         // process shares it).
         if let Some(s) = crate::deterministic::active() {
-            return s.clone();
+            return s.main_gil();
         }
         let s = Arc::new(crate::deterministic::Scheduler::new(
             det,
@@ -108,7 +108,7 @@ pub fn create(settings: &GilSettings) -> Arc<dyn Gil> {
             settings.check_interval,
         ));
         crate::deterministic::install(s.clone());
-        return s;
+        return s.main_gil();
     }
     match settings.policy {
         Policy::New => Arc::new(new::NewGil::new(settings.switch_interval_us.clone())),
@@ -138,7 +138,7 @@ impl Vm {
         match det {
             None => self.after_take(start),
             Some(s) => {
-                let wanted = Duration::from_nanos(s.wanted_since(self.thread.id).unwrap_or(0));
+                let wanted = Duration::from_nanos(s.wanted_since(&self.thread).unwrap_or(0));
                 self.trace_at(wanted, EventKind::GilWant);
                 self.after_take(wanted);
             }
@@ -151,7 +151,7 @@ impl Vm {
         self.hold_start = now;
         self.thread.stats.lock().waiting += now.saturating_sub(wanted);
         if let Some(s) = crate::deterministic::active() {
-            self.set_tick_budget(s.budget());
+            self.set_tick_budget(s.budget(&self.thread));
         }
         self.trace_at(now, EventKind::GilAcquire);
     }
@@ -226,7 +226,7 @@ impl Vm {
         self.trace_at(start, EventKind::GilRelease(reason));
         let wake = s.block(&self.thread, key, deadline_ns);
         // It wanted the lock from the moment its wait ended.
-        let wanted = Duration::from_nanos(s.wanted_since(self.thread.id).unwrap_or(0)).max(start);
+        let wanted = Duration::from_nanos(s.wanted_since(&self.thread).unwrap_or(0)).max(start);
         self.thread.stats.lock().blocked += wanted.saturating_sub(start);
         self.trace_at(wanted, EventKind::GilWant);
         self.after_take(wanted);
@@ -249,7 +249,7 @@ impl Vm {
         if let Some(s) = crate::deterministic::active() {
             let executed = self.tick_budget - self.ticks;
             if executed > 0 {
-                s.advance(executed as u64);
+                s.advance(&self.thread, executed as u64);
                 self.tick_budget = self.ticks;
             }
         }

@@ -19,8 +19,11 @@ use lock::LockCore;
 /// What one language thread is, shared between the thread itself, the lock, the registry
 /// and whoever reports on it.
 pub struct ThreadState {
-    /// Small and unique within the process, from 1 (the main thread).
+    /// Small and unique within the interpreter, from 1 (the main thread).
     pub id: u64,
+    /// The interpreter's domain in a deterministic run (0: the program's own; each
+    /// simulated process has its own).
+    pub domain: u32,
     /// `threading.get_ident()`: the pthread id, as CPython reports it.
     pub ident: AtomicU64,
     /// `threading.get_native_id()`: the kernel's thread id.
@@ -103,6 +106,8 @@ pub struct Registry {
     finalizing: AtomicBool,
     next_id: AtomicU64,
     pub max_threads: usize,
+    /// The deterministic scheduler's domain of this interpreter.
+    domain: u32,
 }
 
 #[derive(Default)]
@@ -118,7 +123,7 @@ struct RegistryInner {
 pub const DEFAULT_MAX_THREADS: usize = 4096;
 
 impl Registry {
-    pub fn new(max_threads: usize) -> Registry {
+    pub fn new(max_threads: usize, domain: u32) -> Registry {
         Registry {
             inner: Mutex::new(RegistryInner::default()),
             deadlock: Mutex::new(None),
@@ -126,6 +131,7 @@ impl Registry {
             finalizing: AtomicBool::new(false),
             next_id: AtomicU64::new(1),
             max_threads,
+            domain,
         }
     }
 
@@ -137,6 +143,7 @@ impl Registry {
         }
         let t = Arc::new(ThreadState {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            domain: self.domain,
             ident: AtomicU64::new(0),
             native_id: AtomicU64::new(0),
             name: Mutex::new(Arc::from(name)),

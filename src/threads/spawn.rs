@@ -33,7 +33,7 @@ pub fn start_thread(vm: &mut Vm, func: Value, args: Vec<Value>, kwargs: Vec<(Arc
     // A deterministic run: the new thread wants the lock from now, in the creator's order.
     let det = crate::deterministic::active();
     if let Some(s) = det {
-        s.register(&t);
+        s.register(&t, None);
     }
     let thread = t.clone();
     let spawned = std::thread::Builder::new()
@@ -48,7 +48,7 @@ pub fn start_thread(vm: &mut Vm, func: Value, args: Vec<Value>, kwargs: Vec<(Arc
         }
         Err(e) => {
             if let Some(s) = det {
-                s.forget(t.id);
+                s.forget(&t);
             }
             vm.interp.threads.unregister(&t);
             Err(runtime_error(format!("can't start new thread: {e}")))

@@ -24,6 +24,8 @@ pub struct InterpSettings {
     pub max_threads: usize,
     /// `--deterministic`: one scheduler and virtual time (src/deterministic/).
     pub deterministic: Option<crate::deterministic::Settings>,
+    /// This interpreter's domain in the deterministic scheduler (0: the program's own).
+    pub domain: u32,
 }
 
 impl Default for InterpSettings {
@@ -34,6 +36,7 @@ impl Default for InterpSettings {
             check_interval: DEFAULT_CHECK_INTERVAL,
             max_threads: crate::threads::DEFAULT_MAX_THREADS,
             deterministic: None,
+            domain: 0,
         }
     }
 }
@@ -77,11 +80,23 @@ impl Interpreter {
             check_interval: settings.check_interval,
             deterministic: settings.deterministic,
         });
+        Self::with_gil(argv, script_dir, stdout, settings, gil, switch_interval_us)
+    }
+
+    /// An interpreter with a lock made elsewhere (a simulated process's domain lock).
+    pub fn with_gil(
+        argv: Vec<String>,
+        script_dir: PathBuf,
+        stdout: super::stdout::Stdout,
+        settings: InterpSettings,
+        gil: Arc<dyn crate::gil::Gil>,
+        switch_interval_us: Arc<AtomicU64>,
+    ) -> Arc<Interpreter> {
         Arc::new(Interpreter {
             recursion_limit: AtomicUsize::new(DEFAULT_RECURSION_LIMIT),
             switch_interval_us,
             gil,
-            threads: crate::threads::Registry::new(settings.max_threads),
+            threads: crate::threads::Registry::new(settings.max_threads, settings.domain),
             settings,
             modules: Mutex::new(HashMap::new()),
             import_lock: crate::threads::lock::LockCore::new(crate::threads::lock::LockKind::Reentrant),

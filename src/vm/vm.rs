@@ -83,6 +83,7 @@ impl Vm {
     pub fn for_thread(interp: Arc<Interpreter>, thread: Arc<ThreadState>) -> Vm {
         let breaker = thread.breaker.clone();
         super::generator::register_breaker(&breaker);
+        crate::deterministic::set_current_domain(thread.domain as usize);
         let gil = interp.gil.clone();
         let tick_period = if crate::deterministic::active().is_some() {
             // Virtual time: every instruction counts; the scheduler sets each budget.
