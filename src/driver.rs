@@ -147,9 +147,6 @@ fn unsupported(opts: &RunOptions) -> Option<String> {
                 .into(),
         );
     }
-    if det && opts.processes.is_some() {
-        return Some("--deterministic does not simulate --processes yet".into());
-    }
     None
 }
 

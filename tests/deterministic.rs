@@ -199,3 +199,128 @@ fn unsupported_combinations_are_refused_clearly() {
     assert_eq!(r.code, Some(2), "{}", r.dump());
     assert!(r.stderr.contains("--deterministic"), "{}", r.dump());
 }
+
+const CPU_PROCESSES: &str = r#"
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+def count(n):
+    while n > 0:
+        n -= 1
+    return n
+
+def timed(workers, tasks):
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as ex:
+        results = list(ex.map(count, [200_000] * tasks))
+    assert results == [0] * tasks
+    return time.perf_counter() - t0
+
+if __name__ == "__main__":
+    one = timed(1, 1)
+    four = timed(4, 4)
+    eight = timed(8, 8)
+    print(f"one={one:.9f} four={four:.9f} eight={eight:.9f}")
+"#;
+
+#[test]
+fn four_processes_on_four_simulated_cores_take_the_time_of_one() {
+    let p = script("det_processes.py", CPU_PROCESSES);
+    let r = run(&["run", "--deterministic", "--cores", "4", p.to_str().unwrap()]);
+    assert!(r.success(), "{}", r.dump());
+    let f = figures(&r.stdout);
+    let four = f["four"] / f["one"];
+    assert!(
+        (four - 1.0).abs() <= 0.05,
+        "4 processes on 4 cores / 1 = {four}\n{}",
+        r.dump()
+    );
+    // Eight processes on four cores: two rounds of work (the start-up is paid once).
+    let eight = f["eight"] / f["one"];
+    assert!(
+        eight > 1.6 && eight < 2.05,
+        "8 processes on 4 cores / 1 = {eight}\n{}",
+        r.dump()
+    );
+    // With eight cores they all run at once.
+    let r = run(&["run", "--deterministic", "--cores", "8", p.to_str().unwrap()]);
+    let f = figures(&r.stdout);
+    let eight = f["eight"] / f["one"];
+    assert!(
+        (eight - 1.0).abs() <= 0.05,
+        "8 processes on 8 cores / 1 = {eight}\n{}",
+        r.dump()
+    );
+}
+
+#[test]
+fn simulated_processes_keep_their_globals_apart_and_report_remote_errors() {
+    let p = script(
+        "det_isolation.py",
+        r#"
+from multiprocessing import Pool
+from concurrent.futures import ProcessPoolExecutor
+
+counter = 0
+
+def bump(n):
+    global counter
+    counter += n
+    return counter
+
+def boom(x):
+    return 1 // x
+
+if __name__ == "__main__":
+    with Pool(2) as pool:
+        print(sorted(pool.map(bump, [1, 1, 1, 1])) != [1, 2, 3, 4] or "shared?")
+    print("parent counter", counter)
+    with ProcessPoolExecutor(2) as ex:
+        try:
+            ex.submit(boom, 0).result()
+        except ZeroDivisionError as e:
+            print("caught", type(e).__name__, "|", e.__cause__ is not None)
+"#,
+    );
+    let args = ["run", "--deterministic", p.to_str().unwrap()];
+    let r = run(&args);
+    assert!(r.success(), "{}", r.dump());
+    assert!(r.stdout.contains("parent counter 0"), "{}", r.dump());
+    assert!(r.stdout.contains("caught ZeroDivisionError | True"), "{}", r.dump());
+    assert_eq!(run(&args).stdout, r.stdout);
+}
+
+#[test]
+fn processes_flag_summary_is_virtual_and_repeatable() {
+    let p = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/trace_programs/replicas.py");
+    let args = ["run", "--deterministic", "--processes", "3", p];
+    let a = run(&args);
+    let b = run(&args);
+    assert!(a.success(), "{}", a.dump());
+    assert_eq!(a.stdout.matches("done 374993750025000").count(), 4, "{}", a.dump());
+    assert_eq!(a.stderr, b.stderr);
+    assert!(a.stderr.contains("3 processes and the parent"), "{}", a.dump());
+    assert!(a.stderr.contains("main-2"), "{}", a.dump());
+}
+
+#[test]
+fn pipes_between_simulated_processes_are_refused_clearly() {
+    let p = script(
+        "det_pipe.py",
+        r#"
+from multiprocessing import Process, Queue
+
+def put(q):
+    q.put(1)
+
+if __name__ == "__main__":
+    q = Queue()
+    p = Process(target=put, args=(q,))
+    p.start()
+    p.join()
+"#,
+    );
+    let r = run(&["run", "--deterministic", p.to_str().unwrap()]);
+    assert_eq!(r.code, Some(1), "{}", r.dump());
+    assert!(r.stderr.contains("does not simulate Pipe or Queue"), "{}", r.dump());
+}

@@ -82,25 +82,30 @@ fn the_race_under_two_seeds_interleaves_differently() {
     insta::assert_snapshot!("trace_race_seed_2", abridged(&b.stdout));
 }
 
-#[test]
-fn replicated_main_under_threads_is_pinned() {
+/// `gilsim trace --deterministic FLAG N tests/trace_programs/replicas.py`: its output.
+fn trace_replicas(flag: &str, n: &str) -> String {
     let mut cmd = common::gilsim();
-    cmd.current_dir(MANIFEST).args([
-        "trace",
-        "--deterministic",
-        "--threads",
-        "3",
-        "tests/trace_programs/replicas.py",
-    ]);
+    cmd.current_dir(MANIFEST)
+        .args(["trace", "--deterministic", flag, n, "tests/trace_programs/replicas.py"]);
     let out = cmd.output().expect("run gilsim");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+#[test]
+fn replicated_main_under_threads_is_pinned() {
+    let stdout = trace_replicas("--threads", "3");
     assert_eq!(stdout.matches("done 374993750025000").count(), 4, "{stdout}");
     insta::assert_snapshot!("trace_threads_3_replicas", abridged(&stdout));
+}
+
+#[test]
+fn replicated_main_under_processes_is_pinned() {
+    let stdout = trace_replicas("--processes", "2");
+    // Two simulated processes beside the program's own.
+    assert!(stdout.contains("pid 3"), "{stdout}");
+    insta::assert_snapshot!("trace_processes_2_replicas", abridged(&stdout));
 }
 
 /// The slices of one thread in Chrome JSON: (tid, start µs, duration µs).

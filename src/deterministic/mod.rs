@@ -12,6 +12,7 @@
 //!   for [`Settings::io_ns`] of virtual time, as the real call would have
 //!   (Py_BEGIN_ALLOW_THREADS).
 
+pub mod process;
 mod scheduler;
 
 use std::sync::{Arc, OnceLock};
@@ -66,3 +67,12 @@ pub fn install(s: Arc<Scheduler>) -> bool {
 /// Virtual epoch of `time.time()` in a deterministic run: 2023-11-14 22:13:20 UTC, so that
 /// dates look like dates and stay the same on every run.
 pub const EPOCH_SECS: u64 = 1_700_000_000;
+
+/// `os.cpu_count()`: the simulated cores in a deterministic run (so that a program sizes
+/// its pools for them), else the machine's.
+pub fn cpu_count() -> Option<usize> {
+    match active() {
+        Some(s) => Some(s.settings.cores as usize),
+        None => std::thread::available_parallelism().ok().map(|n| n.get()),
+    }
+}

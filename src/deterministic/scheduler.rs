@@ -561,7 +561,11 @@ impl Scheduler {
         };
         let tid = st.domains[d].runnable.remove(i);
         let jitter = next_random(&mut st.rng) % WAKEUP_JITTER_NS;
+        let since = st.entries.get(&tid).map(|e| e.since).unwrap_or(0);
         let dom = &mut st.domains[d];
+        // A message from a process running up to a quantum ahead cannot be received
+        // before it was sent: the receiving process's clock catches up first.
+        dom.clock = dom.clock.max(since);
         dom.holder = Some(tid);
         dom.hold_since = dom.clock;
         dom.drop_requested = false;

@@ -276,7 +276,7 @@ impl Vm {
     #[inline]
     pub fn trace_at(&self, at: Duration, kind: EventKind) {
         if crate::trace::recorder::enabled() {
-            crate::trace::recorder::record(at, self.thread.id, self.script_line(), kind);
+            crate::trace::recorder::record(at, self.thread.domain, self.thread.id, self.script_line(), kind);
         }
     }
 

@@ -98,9 +98,9 @@ builtin!(ABSPATH, "abspath", abspath);
 
 fn cpu_count(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "cpu_count", 0, 0)?;
-    Ok(match std::thread::available_parallelism() {
-        Ok(n) => Value::from(n.get()),
-        Err(_) => Value::None,
+    Ok(match crate::deterministic::cpu_count() {
+        Some(n) => Value::from(n),
+        None => Value::None,
     })
 }
 

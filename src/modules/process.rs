@@ -18,10 +18,10 @@ use std::time::Duration;
 
 use super::{arity, native_class, native_module};
 use crate::builtins::args::param;
-use crate::gil::Release;
 use crate::process::codec::{decode, encode, Wire};
+use crate::process::handle::Handle;
 use crate::process::protocol::{Reply, Request};
-use crate::process::spawn::{Received, Spec, WorkerProcess, MAX_DEPTH};
+use crate::process::spawn::{Received, Spec, MAX_DEPTH};
 use crate::vm::errors::{type_error, value_error, PyErr};
 use crate::vm::objects::{Args, BuiltinFunction, Class, Module, NativeObj};
 use crate::vm::ops::as_f64;
@@ -98,13 +98,7 @@ fn start(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     };
     let name = vm.str(&args.pos[0])?;
     let role = vm.str(&args.pos[1])?;
-    if crate::clock::is_virtual() {
-        return Err(PyErr::new(
-            &exc().runtime_error,
-            "gilsim: --deterministic does not simulate worker processes yet (multiprocessing, ProcessPoolExecutor); run without it",
-        ));
-    }
-    if crate::process::importing_main() {
+    if crate::process::importing_main(&vm.interp) {
         return Err(PyErr::new(&exc().runtime_error, crate::process::BOOTSTRAP_ERROR));
     }
     if crate::process::spawn::depth() >= MAX_DEPTH {
@@ -130,19 +124,19 @@ fn start(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         settings: vm.interp.settings.clone(),
         inherit,
     };
-    let worker = vm
-        .allow_threads(Release::Io, || WorkerProcess::spawn(&spec))
-        .map_err(|e| PyErr::new(&exc().os_error, format!("cannot start a worker process: {e}")))?;
-    vm.trace(crate::trace::EventKind::ProcessSpawn(worker.pid));
-    Ok(Value::Native(Arc::new(NativeObj {
-        class: WORKER_CLASS.clone(),
-        data: Box::new(worker),
-    })))
+    Ok(handle_value(Handle::start(vm, &spec)?))
 }
 
-fn info(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+fn handle_value(h: Handle) -> Value {
+    Value::Native(Arc::new(NativeObj {
+        class: WORKER_CLASS.clone(),
+        data: Box::new(h),
+    }))
+}
+
+fn info(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "info", 0, 0)?;
-    Ok(match crate::process::PROCESS.get() {
+    Ok(match crate::process::info(&vm.interp) {
         Some(p) => Value::tuple(vec![Value::str(&p.name), Value::str(&p.role)]),
         None => Value::None,
     })
@@ -163,22 +157,20 @@ fn chain(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 }
 
 /// True while this worker still imports the main script (CPython's `_inheriting`).
-fn importing_main(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+fn importing_main(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "importing_main", 0, 0)?;
-    Ok(Value::Bool(crate::process::importing_main()))
+    Ok(Value::Bool(crate::process::importing_main(&vm.interp)))
 }
 
 fn cpu_count(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "cpu_count", 0, 0)?;
-    Ok(Value::from(
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as i64,
-    ))
+    Ok(Value::from(crate::deterministic::cpu_count().unwrap_or(1)))
 }
 
 /// The worker behind `self`.
-fn this(args: &Args<'_>, method: &str) -> PyResult<Arc<WorkerProcess>> {
+fn this(args: &Args<'_>, method: &str) -> PyResult<Handle> {
     match args.pos.first() {
-        Some(Value::Native(n)) => match n.data.downcast_ref::<Arc<WorkerProcess>>() {
+        Some(Value::Native(n)) => match n.data.downcast_ref::<Handle>() {
             Some(w) => Ok(w.clone()),
             None => Err(type_error(format!(
                 "descriptor '{method}' requires a '_gilsim_process.Worker' object"
@@ -224,13 +216,8 @@ fn encode_call(vm: &mut Vm, func: &Value, args: &Value, kwargs: &Value) -> PyRes
     Ok((func, pos, kw))
 }
 
-fn send(vm: &mut Vm, w: &WorkerProcess, req: Request) -> PyResult<Value> {
-    match vm.allow_threads(Release::Io, || w.send(&req)) {
-        Ok(()) => Ok(Value::Bool(true)),
-        // The worker has gone: the caller learns it from recv() (end of file).
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(Value::Bool(false)),
-        Err(e) => Err(PyErr::new(&exc().os_error, e.to_string())),
-    }
+fn send(vm: &mut Vm, w: &Handle, req: Request) -> PyResult<Value> {
+    Ok(Value::Bool(w.send(vm, req)?))
 }
 
 /// `call(id, func, args, kwargs)`: sends a call; False if the worker has gone.
@@ -287,9 +274,7 @@ fn timeout_arg(v: Option<&Value>) -> PyResult<Option<Duration>> {
 fn recv(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let w = this(&args, "recv")?;
     let timeout = timeout_arg(param(&args, 1, "timeout"))?;
-    let got = vm
-        .allow_threads(Release::Io, || w.recv(timeout))
-        .map_err(|e| PyErr::new(&exc().os_error, format!("reading from worker process {}: {e}", w.pid)))?;
+    let got = w.recv(vm, timeout)?;
     Ok(match got {
         Received::Timeout => Value::tuple(vec![Value::str("timeout")]),
         Received::Eof => Value::tuple(vec![Value::str("eof")]),
@@ -325,19 +310,18 @@ fn recv(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     })
 }
 
-fn close(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    this(&args, "close")?.close();
+fn close(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+    this(&args, "close")?.close(vm);
     Ok(Value::None)
 }
 
 fn kill(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    let w = this(&args, "kill")?;
-    vm.allow_threads(Release::Join, || w.kill());
+    this(&args, "kill")?.kill(vm);
     Ok(Value::None)
 }
 
-fn terminate(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    this(&args, "terminate")?.terminate();
+fn terminate(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+    this(&args, "terminate")?.terminate(vm);
     Ok(Value::None)
 }
 
@@ -353,13 +337,9 @@ fn poll(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn wait(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let w = this(&args, "wait")?;
     let timeout = timeout_arg(param(&args, 1, "timeout"))?;
-    let code = vm.allow_threads(Release::Join, || w.wait(timeout));
-    if code.is_some() {
-        vm.trace(crate::trace::EventKind::ProcessExit(w.pid));
-    }
-    Ok(exit_value(code))
+    Ok(exit_value(w.wait(vm, timeout)?))
 }
 
 fn pid(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    Ok(Value::from(this(&args, "pid")?.pid as i64))
+    Ok(Value::from(this(&args, "pid")?.pid() as i64))
 }

@@ -281,6 +281,8 @@ fn acquire(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 
 fn release(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let lock = this(&args, "release")?;
+    // A waiter wakes from now: in virtual time, now includes what this thread just ran.
+    vm.sync_clock();
     lock.release(vm.thread.id)?;
     if lock.traced() {
         vm.trace(crate::trace::EventKind::LockRelease(lock.id));
@@ -299,6 +301,8 @@ fn enter(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 
 fn exit(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let lock = this(&args, "__exit__")?;
+    // A waiter wakes from now: in virtual time, now includes what this thread just ran.
+    vm.sync_clock();
     lock.release(vm.thread.id)?;
     if lock.traced() {
         vm.trace(crate::trace::EventKind::LockRelease(lock.id));
@@ -312,6 +316,7 @@ fn is_owned(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 
 /// RLock `_release_save`: returns `(count, owner)` for `_acquire_restore`.
 fn release_save(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+    vm.sync_clock();
     let (count, owner) = this(&args, "_release_save")?.release_all(vm.thread.id)?;
     Ok(Value::tuple(vec![Value::from(count as i64), Value::from(owner as i64)]))
 }

@@ -12,6 +12,7 @@
 //! (`src/modules/process.rs`).
 
 pub mod codec;
+pub mod handle;
 pub mod protocol;
 pub mod replicas;
 pub mod spawn;
@@ -77,9 +78,14 @@ pub const BOOTSTRAP_ERROR: &str = "
         ";
 
 /// True while this worker is still importing the main script.
-pub fn importing_main() -> bool {
-    PROCESS
-        .get()
+pub fn importing_main(interp: &crate::vm::interp::Interpreter) -> bool {
+    info(interp)
         .map(|p| p.inheriting.load(std::sync::atomic::Ordering::Relaxed))
         .unwrap_or(false)
+}
+
+/// Who the process running `interp` is, if it is a worker: a simulated process's own
+/// record, or this OS process's.
+pub fn info(interp: &crate::vm::interp::Interpreter) -> Option<&ProcessInfo> {
+    interp.process.get().map(|p| &**p).or_else(|| PROCESS.get())
 }

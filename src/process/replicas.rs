@@ -4,13 +4,14 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::Arc;
+
 use std::time::{Duration, Instant};
 
 use super::codec::{encode, Wire};
+use super::handle::Handle;
 use super::protocol::{Reply, Request, WorkerStats};
-use super::spawn::{Received, Spec, WorkerProcess};
-use crate::gil::{Policy, Release};
+use super::spawn::{Received, Spec};
+use crate::gil::Policy;
 use crate::vm::errors::PyErr;
 use crate::vm::types::exc;
 use crate::vm::value::Value;
@@ -43,7 +44,7 @@ pub fn run(vm: &mut Vm, script: &Path, args: &[String], n: usize, started: Insta
         Err(e) => return (Err(e), None),
     };
     let script = std::path::absolute(script).unwrap_or_else(|_| script.to_path_buf());
-    let mut workers: Vec<(Arc<WorkerProcess>, Row)> = Vec::new();
+    let mut workers: Vec<(Handle, Row, Duration)> = Vec::new();
     for i in 0..n {
         let spec = Spec {
             name: format!("main-{i}"),
@@ -53,7 +54,9 @@ pub fn run(vm: &mut Vm, script: &Path, args: &[String], n: usize, started: Insta
             settings: vm.interp.settings.clone(),
             inherit: Vec::new(),
         };
-        match WorkerProcess::spawn(&spec) {
+        vm.sync_clock();
+        let asked = crate::clock::now();
+        match Handle::start(vm, &spec) {
             Ok(w) => workers.push((
                 w,
                 Row {
@@ -61,24 +64,18 @@ pub fn run(vm: &mut Vm, script: &Path, args: &[String], n: usize, started: Insta
                     start: None,
                     stats: None,
                 },
+                asked,
             )),
-            Err(e) => {
-                return (
-                    Err(PyErr::new(
-                        &exc().os_error,
-                        format!("cannot start a worker process: {e}"),
-                    )),
-                    None,
-                )
-            }
+            Err(e) => return (Err(e), None),
         }
     }
     let mut failures = 0;
     // Wait for every worker to be ready, then start them all: main() runs at once in all.
-    for (i, (w, row)) in workers.iter_mut().enumerate() {
-        match vm.allow_threads(Release::Io, || w.recv(None)) {
+    for (i, (w, row, asked)) in workers.iter_mut().enumerate() {
+        match w.recv(vm, None) {
             Ok(Received::Reply(Reply::Ready { .. })) => {
-                row.start = Some(w.started.elapsed());
+                vm.sync_clock();
+                row.start = Some(crate::clock::now().saturating_sub(*asked));
                 let call = Request::Call {
                     id: i as u64,
                     func: func.clone(),
@@ -89,7 +86,7 @@ pub fn run(vm: &mut Vm, script: &Path, args: &[String], n: usize, started: Insta
                     },
                     kwargs: Vec::new(),
                 };
-                if w.send(&call).is_err() {
+                if !matches!(w.send(vm, call), Ok(true)) {
                     failures += 1;
                 }
             }
@@ -97,11 +94,11 @@ pub fn run(vm: &mut Vm, script: &Path, args: &[String], n: usize, started: Insta
             _ => failures += 1,
         }
     }
-    for (w, row) in workers.iter_mut() {
+    for (w, row, _) in workers.iter_mut() {
         if row.start.is_none() {
             continue;
         }
-        match vm.allow_threads(Release::Io, || w.recv(None)) {
+        match w.recv(vm, None) {
             Ok(Received::Reply(Reply::Ok { .. })) => {}
             Ok(Received::Reply(Reply::Err { traceback, .. })) => {
                 vm.interp.flush_stdout();
@@ -112,28 +109,36 @@ pub fn run(vm: &mut Vm, script: &Path, args: &[String], n: usize, started: Insta
             _ => {
                 eprintln!(
                     "gilsim: worker process {} (pid {}) ended while running main()",
-                    row.name, w.pid
+                    row.name,
+                    w.pid()
                 );
                 failures += 1;
                 continue;
             }
         }
-        if w.send(&Request::Stats).is_ok() {
-            if let Ok(Received::Reply(Reply::Stats(s))) = vm.allow_threads(Release::Io, || w.recv(None)) {
+        if matches!(w.send(vm, Request::Stats), Ok(true)) {
+            if let Ok(Received::Reply(Reply::Stats(s))) = w.recv(vm, None) {
                 row.stats = Some(s);
             }
         }
     }
-    for (w, _) in &workers {
-        let _ = w.send(&Request::Shutdown);
-        w.close();
+    for (w, _, _) in &workers {
+        let _ = w.send(vm, Request::Shutdown);
+        w.close(vm);
     }
-    for (w, _) in &workers {
-        vm.allow_threads(Release::Join, || w.wait(Some(Duration::from_secs(5))));
-        w.kill();
+    for (w, _, _) in &workers {
+        let _ = w.wait(vm, Some(Duration::from_secs(5)));
+        w.kill(vm);
     }
-    let rows: Vec<Row> = workers.into_iter().map(|(_, r)| r).collect();
-    let summary = render(vm, &rows, started.elapsed());
+    let rows: Vec<Row> = workers.into_iter().map(|(_, r, _)| r).collect();
+    // A deterministic run's figures are all virtual, and the same on every run.
+    let wall = if crate::clock::is_virtual() {
+        vm.sync_clock();
+        crate::clock::now()
+    } else {
+        started.elapsed()
+    };
+    let summary = render(vm, &rows, wall);
     let result = if failures == 0 {
         Ok(())
     } else {
@@ -164,13 +169,19 @@ fn render(vm: &Vm, rows: &[Row], wall: Duration) -> String {
         "  {:<width$} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8}",
         "process", "pid", "start ms", "cpu s", "holding s", "waiting s", "threads", "switches"
     );
+    let (main_pid, main_cpu) = if crate::clock::is_virtual() {
+        let held: Duration = vm.interp.threads.all().iter().map(|t| t.stats.lock().held).sum();
+        ("-".to_string(), held)
+    } else {
+        (std::process::id().to_string(), super::process_cpu_time())
+    };
     let _ = writeln!(
         out,
         "  {:<width$} {:>8} {:>9} {:>9.3} {:>9} {:>9} {:>9} {:>8}",
         "MainProcess",
-        std::process::id(),
+        main_pid,
         "-",
-        super::process_cpu_time().as_secs_f64(),
+        main_cpu.as_secs_f64(),
         "-",
         "-",
         "-",

@@ -12,7 +12,6 @@ use std::io::{self, BufReader, BufWriter};
 use std::os::fd::{FromRawFd, RawFd};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
 
 use super::codec::{decode, encode, Wire};
 use super::protocol::{read_frame, write_frame, Reply, Request, WorkerStats};
@@ -38,7 +37,8 @@ pub struct WorkerArgs {
 
 /// Runs a worker to its end; returns the process exit code.
 pub fn run(args: WorkerArgs) -> i32 {
-    let started = Instant::now();
+    crate::clock::init();
+    let started = crate::clock::now();
     let _ = PROCESS.set(ProcessInfo::new(&args.name, &args.role));
     let (requests, replies) = match take_pipes(args.reply_fd) {
         Ok(p) => p,
@@ -47,8 +47,8 @@ pub fn run(args: WorkerArgs) -> i32 {
             return 70;
         }
     };
-    let mut requests = BufReader::new(requests);
-    let mut replies = BufWriter::new(replies);
+    let requests = BufReader::new(requests);
+    let replies = BufWriter::new(replies);
 
     let src = match crate::driver::read_source(&args.script) {
         Ok(s) => s,
@@ -75,76 +75,110 @@ pub fn run(args: WorkerArgs) -> i32 {
     );
     let mut vm = Vm::new(interp.clone());
     vm.gil_take();
-    match crate::driver::run_module_code(&mut vm, "__mp_main__", &compiled) {
+    let mut pipes = Pipes { requests, replies };
+    let code = serve(&mut vm, &compiled, &args.name, std::process::id(), started, &mut pipes);
+    vm.end_thread();
+    code
+}
+
+/// Where a worker's requests come from and where its replies go: its pipes, or (a
+/// simulated process in a deterministic run) the scheduler's channels.
+pub trait Transport {
+    /// The next request; None when the parent has closed the way in or is gone.
+    fn next_request(&mut self, vm: &mut Vm) -> Option<Request>;
+    /// Sends a reply; false if the parent can no longer hear it.
+    fn reply(&mut self, vm: &mut Vm, reply: Reply) -> bool;
+}
+
+struct Pipes {
+    requests: BufReader<File>,
+    replies: BufWriter<File>,
+}
+
+impl Transport for Pipes {
+    fn next_request(&mut self, vm: &mut Vm) -> Option<Request> {
+        let requests = &mut self.requests;
+        match vm.allow_threads(Release::Io, || read_frame::<Request>(requests)) {
+            Ok(Some(r)) => Some(r),
+            // End of file: the parent closed the pipe or died.
+            Ok(None) | Err(_) => None,
+        }
+    }
+
+    fn reply(&mut self, vm: &mut Vm, reply: Reply) -> bool {
+        let replies = &mut self.replies;
+        vm.allow_threads(Release::Io, || write_frame(replies, &reply)).is_ok()
+    }
+}
+
+/// A worker's life once its interpreter exists: imports the script as `__mp_main__`, says
+/// it is ready, serves requests until told to stop, and winds down (the caller then ends
+/// the thread). Returns the exit code. `started` is when the worker started, on the run's
+/// clock (`crate::clock`).
+pub fn serve(
+    vm: &mut Vm,
+    compiled: &crate::compile::CompiledModule,
+    name: &str,
+    pid: u32,
+    started: std::time::Duration,
+    transport: &mut dyn Transport,
+) -> i32 {
+    let interp = vm.interp.clone();
+    match crate::driver::run_module_code(vm, "__mp_main__", compiled) {
         Ok(main) => {
             // Pickled references to `__main__` find the script here too.
             interp.modules.lock().insert("__main__".to_string(), main);
         }
         Err(e) => {
-            // Bootstrapping failed: the parent sees the reply pipe close before `Ready`.
-            let code = crate::driver::exit_code_for(&mut vm, &e);
-            return finish(&mut vm, code);
+            // Bootstrapping failed: the parent sees the replies end before `Ready`.
+            let code = crate::driver::exit_code_for(vm, &e);
+            return wind_down(vm, code);
         }
     }
-    if let Some(p) = PROCESS.get() {
+    if let Some(p) = super::info(&interp) {
         p.inheriting.store(false, std::sync::atomic::Ordering::Relaxed);
     }
-    let startup_us = started.elapsed().as_micros() as u64;
-    let ready = Reply::Ready {
-        pid: std::process::id(),
-        startup_us,
-    };
-    if vm
-        .allow_threads(Release::Io, || write_frame(&mut replies, &ready))
-        .is_err()
-    {
-        return finish(&mut vm, 1);
+    vm.sync_clock();
+    let startup_us = crate::clock::now().saturating_sub(started).as_micros() as u64;
+    if !transport.reply(vm, Reply::Ready { pid, startup_us }) {
+        return wind_down(vm, 1);
     }
-    loop {
-        let req = vm.allow_threads(Release::Io, || read_frame::<Request>(&mut requests));
-        let req = match req {
-            Ok(Some(r)) => r,
-            // End of file: the parent closed the pipe or died.
-            Ok(None) | Err(_) => break,
-        };
+    while let Some(req) = transport.next_request(vm) {
         let reply = match req {
-            Request::Call { id, func, args, kwargs } => match call(&mut vm, func, args, kwargs) {
-                Ok(v) => match encode(&mut vm, &v) {
+            Request::Call { id, func, args, kwargs } => match call(vm, func, args, kwargs) {
+                Ok(v) => match encode(vm, &v) {
                     Ok(value) => Reply::Ok { id, value },
-                    Err(e) => error_reply(&mut vm, id, &e),
+                    Err(e) => error_reply(vm, id, &e),
                 },
-                Err(e) => error_reply(&mut vm, id, &e),
+                Err(e) => error_reply(vm, id, &e),
             },
             Request::Run {
                 func,
                 args: run_args,
                 kwargs,
             } => {
-                let code = match call(&mut vm, func, run_args, kwargs) {
+                let code = match call(vm, func, run_args, kwargs) {
                     Ok(_) => 0,
-                    Err(e) if e.is_instance_of(&exc().system_exit) => crate::driver::exit_code_for(&mut vm, &e),
+                    Err(e) if e.is_instance_of(&exc().system_exit) => crate::driver::exit_code_for(vm, &e),
                     Err(e) => {
                         // BaseProcess._bootstrap: "Process NAME:" and the traceback.
                         vm.interp.flush_stdout();
                         let report = vm.format_exception(&e);
-                        eprint!("Process {}:\n{report}", args.name);
+                        eprint!("Process {name}:\n{report}");
                         1
                     }
                 };
-                return finish(&mut vm, code);
+                return wind_down(vm, code);
             }
-            Request::Stats => Reply::Stats(stats(&vm, startup_us)),
+            Request::Stats => Reply::Stats(stats(vm, pid, startup_us)),
             Request::Shutdown => break,
         };
         vm.interp.flush_stdout();
-        if vm
-            .allow_threads(Release::Io, || write_frame(&mut replies, &reply))
-            .is_err()
-        {
+        if !transport.reply(vm, reply) {
             break;
         }
     }
-    finish(&mut vm, 0)
+    wind_down(vm, 0)
 }
 
 /// The request pipe (our standard input, which then becomes /dev/null as in
@@ -211,7 +245,7 @@ fn error_reply(vm: &mut Vm, id: u64, e: &PyErr) -> Reply {
 }
 
 /// Waits for the program's non-daemon threads, flushes, and returns `code`.
-fn finish(vm: &mut Vm, mut code: i32) -> i32 {
+fn wind_down(vm: &mut Vm, mut code: i32) -> i32 {
     let threading = vm.interp.modules.lock().get("threading").cloned();
     if let Some(f) = threading.and_then(|m| m.get("_shutdown")) {
         if !vm.interp.threads.deadlocked() {
@@ -225,17 +259,22 @@ fn finish(vm: &mut Vm, mut code: i32) -> i32 {
     }
     vm.interp.threads.begin_finalizing();
     vm.interp.flush_stdout();
-    vm.end_thread();
     code
 }
 
 /// This process's figures for the `--processes N` summary.
-fn stats(vm: &Vm, startup_us: u64) -> WorkerStats {
+fn stats(vm: &Vm, pid: u32, startup_us: u64) -> WorkerStats {
     let threads = vm.interp.threads.all();
+    let cpu = if crate::clock::is_virtual() {
+        // In virtual time a process computes exactly while its threads hold its lock.
+        threads.iter().map(|t| t.stats.lock().held).sum()
+    } else {
+        super::process_cpu_time()
+    };
     let mut s = WorkerStats {
-        pid: std::process::id(),
+        pid,
         startup_us,
-        cpu_us: super::process_cpu_time().as_micros() as u64,
+        cpu_us: cpu.as_micros() as u64,
         threads: threads.len() as u32,
         ..Default::default()
     };

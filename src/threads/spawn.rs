@@ -33,6 +33,7 @@ pub fn start_thread(vm: &mut Vm, func: Value, args: Vec<Value>, kwargs: Vec<(Arc
     // A deterministic run: the new thread wants the lock from now, in the creator's order.
     let det = crate::deterministic::active();
     if let Some(s) = det {
+        vm.sync_clock();
         s.register(&t, None);
     }
     let thread = t.clone();
@@ -106,6 +107,7 @@ impl Vm {
             };
             s.ended = Some(crate::clock::now());
         }
+        self.sync_clock();
         for s in std::mem::take(&mut *t.sentinels.lock()) {
             s.force_release();
         }

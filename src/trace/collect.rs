@@ -26,18 +26,41 @@ pub fn collect(interp: &Interpreter, source: &SourceFile, run: &RunDescription, 
         switch_interval_us: interp.switch_interval_us.load(std::sync::atomic::Ordering::Relaxed),
         check_interval: settings.check_interval,
         seed: det.map(|d| d.seed),
-        cores: None,
+        cores: det.map(|d| d.cores),
         threads: run.threads,
         processes: run.processes,
     };
-    let threads = interp
-        .threads
-        .all()
+    // Every interpreter of the run: the program's, then each simulated process's.
+    let mut interps: Vec<(u32, String, &Interpreter)> = vec![(1, "MainProcess".to_string(), interp)];
+    let simulated = crate::deterministic::process::PROCESSES.lock().clone();
+    for (pid, name, i) in &simulated {
+        interps.push((*pid, name.clone(), i));
+    }
+    // Thread ids are per interpreter; the trace numbers them from 1 across processes.
+    let mut renumber = std::collections::HashMap::new();
+    let mut threads = Vec::new();
+    for (pid, _, i) in &interps {
+        for t in i.threads.all() {
+            let tid = threads.len() as u32 + 1;
+            renumber.insert((*pid, t.id as u32), tid);
+            threads.push(ThreadInfo {
+                pid: *pid,
+                tid,
+                name: t.name().to_string(),
+            });
+        }
+    }
+    let mut events = events;
+    for e in &mut events {
+        if let Some(&tid) = renumber.get(&(e.pid, e.tid)) {
+            e.tid = tid;
+        }
+    }
+    let processes = interps
         .iter()
-        .map(|t| ThreadInfo {
-            pid: 1,
-            tid: t.id as u32,
-            name: t.name().to_string(),
+        .map(|(pid, name, _)| ProcessInfo {
+            pid: *pid,
+            name: name.clone(),
         })
         .collect();
     let end_ns = events
@@ -45,13 +68,11 @@ pub fn collect(interp: &Interpreter, source: &SourceFile, run: &RunDescription, 
         .map(|e| e.t_ns)
         .max()
         .unwrap_or(0)
-        .max(crate::clock::now_ns());
+        .max(crate::clock::now_ns())
+        .max(crate::deterministic::active().map(|s| s.end_ns()).unwrap_or(0));
     Trace {
         meta,
-        processes: vec![ProcessInfo {
-            pid: 1,
-            name: "MainProcess".to_string(),
-        }],
+        processes,
         threads,
         events,
         source: (1..=source.line_count())

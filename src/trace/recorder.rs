@@ -45,8 +45,8 @@ pub fn start(cap: u64, pid: u32, script: &str) {
     ENABLED.store(true, Ordering::Release);
 }
 
-/// Records one event of thread `tid`.
-pub fn record(at: Duration, tid: u64, line: u32, kind: EventKind) {
+/// Records one event of thread `tid` of `domain` (a simulated process; 0 otherwise).
+pub fn record(at: Duration, domain: u32, tid: u64, line: u32, kind: EventKind) {
     let mut events = EVENTS.lock();
     if events.len() as u64 >= CAP.load(Ordering::Relaxed) {
         DROPPED.fetch_add(1, Ordering::Relaxed);
@@ -54,7 +54,7 @@ pub fn record(at: Duration, tid: u64, line: u32, kind: EventKind) {
     }
     events.push(Event {
         t_ns: at.as_nanos().min(u64::MAX as u128) as u64,
-        pid: PID.load(Ordering::Relaxed) as u32,
+        pid: PID.load(Ordering::Relaxed) as u32 + domain,
         tid: tid.min(u64::from(u32::MAX)) as u32,
         line,
         kind,

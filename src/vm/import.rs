@@ -24,6 +24,7 @@ impl Vm {
         lock.acquire(self, true, None)?;
         let result = self.import_module_locked(name);
         // The lock is ours (re-entrant, taken above), so releasing it cannot fail.
+        self.sync_clock();
         let _ = lock.release(self.thread.id);
         result
     }

@@ -60,6 +60,8 @@ pub struct Interpreter {
     /// The directory of the main script: where `import name` finds `name.py`.
     pub script_dir: PathBuf,
     pub stdout: super::stdout::Stdout,
+    /// Who this interpreter is when it is a simulated worker process (deterministic runs).
+    pub process: std::sync::OnceLock<Arc<crate::process::ProcessInfo>>,
 }
 
 impl Interpreter {
@@ -103,6 +105,7 @@ impl Interpreter {
             argv,
             script_dir,
             stdout,
+            process: std::sync::OnceLock::new(),
         })
     }
 
