@@ -96,6 +96,16 @@ enum Command {
         /// The course's experiment: task size relative to the course's (for tests).
         #[arg(long, hide = true, default_value_t = 1.0, conflicts_with_all = ["interp", "phenomena"])]
         scale: f64,
+        /// The course's experiment in virtual time (gilsim run --deterministic): the same
+        /// table on every run and every machine, processes on --cores simulated cores.
+        #[arg(long, conflicts_with_all = ["interp", "phenomena", "compare_python"])]
+        deterministic: bool,
+        /// With --deterministic: the scheduler's seed.
+        #[arg(long, value_name = "S", requires = "deterministic")]
+        seed: Option<u64>,
+        /// With --deterministic: simulated cores (the workers are clamp(cores, 2, 8)).
+        #[arg(long, value_name = "N", requires = "deterministic", value_parser = clap::value_parser!(u32).range(1..=256))]
+        cores: Option<u32>,
     },
 }
 
@@ -277,8 +287,21 @@ fn main() -> ExitCode {
                 only,
                 format,
                 scale,
+                deterministic,
+                seed,
+                cores,
             } => {
                 let json = format == Format::Json;
+                let mut run_flags = Vec::new();
+                if deterministic {
+                    run_flags.push("--deterministic".to_string());
+                    if let Some(s) = seed {
+                        run_flags.extend(["--seed".to_string(), s.to_string()]);
+                    }
+                    if let Some(c) = cores {
+                        run_flags.extend(["--cores".to_string(), c.to_string()]);
+                    }
+                }
                 let result = if interp {
                     gilsim::bench::interp::run(&gilsim::bench::interp::Options {
                         repeat,
@@ -290,13 +313,15 @@ fn main() -> ExitCode {
                     gilsim::bench::gil::run(&gilsim::bench::gil::Options { repeat, python, json })
                 } else {
                     gilsim::bench::course::run(&gilsim::bench::course::Options {
-                        repeat,
+                        // Virtual time gives the same figures every run: one is enough.
+                        repeat: if deterministic { 1 } else { repeat },
                         compare_python,
                         python,
                         json,
                         scale,
-                        // Flags for the `gilsim run` child (a scheduler's, say) go here.
-                        run_flags: Vec::new(),
+                        run_flags,
+                        simulated_cores: deterministic
+                            .then(|| cores.unwrap_or(gilsim::deterministic::DEFAULT_CORES) as usize),
                     })
                 };
                 match result {

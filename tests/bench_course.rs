@@ -93,3 +93,43 @@ fn the_text_report_has_the_table_and_the_verdict() {
     assert!(text.contains("sums: equal"), "{text}");
     assert!(text.lines().any(|l| l.starts_with("CPU-bound work: ")), "{text}");
 }
+
+/// `gilsim bench --deterministic` at a twentieth of the course's task size: the whole
+/// table, pinned. Virtual time makes it the same on every machine, so its ratios can be
+/// asserted too.
+#[test]
+fn the_deterministic_table_is_pinned() {
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_gilsim"))
+            .args(["bench", "--deterministic", "--scale", "0.05"])
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("gilsim runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let first = run();
+    assert_eq!(first, run(), "two deterministic tables differ");
+    assert!(first.contains("4 simulated cores"), "{first}");
+    insta::assert_snapshot!("bench_deterministic", first);
+
+    let json = Command::new(env!("CARGO_BIN_EXE_gilsim"))
+        .args([
+            "bench",
+            "--deterministic",
+            "--scale",
+            "0.05",
+            "--cores",
+            "8",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("gilsim runs");
+    let v: Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    assert_eq!(v["workers"], 8, "{v}");
+    let cpu = v["cpu"]["ratio"].as_f64().expect("cpu ratio");
+    // Eight CPU-bound threads share one lock; eight processes have a core each (less the
+    // processes' start-up, which weighs at this small size).
+    assert!(cpu > 4.0, "8 cores: threads/processes = {cpu}\n{v}");
+}

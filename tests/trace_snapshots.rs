@@ -89,7 +89,11 @@ fn trace_replicas(flag: &str, n: &str) -> String {
         .args(["trace", "--deterministic", flag, n, "tests/trace_programs/replicas.py"]);
     let out = cmd.output().expect("run gilsim");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }
 

@@ -35,6 +35,9 @@ pub struct Options {
     pub scale: f64,
     /// Extra flags for `gilsim run` (before the script), e.g. a scheduler's.
     pub run_flags: Vec<String>,
+    /// Deterministic mode's simulated cores: what the table reports instead of the
+    /// machine's, and what the program's `os.cpu_count()` sees.
+    pub simulated_cores: Option<usize>,
 }
 
 /// The phases of one run, in the program's order: the key that ends each, and its name.
@@ -313,7 +316,10 @@ fn run_in(opts: &Options, exe: PathBuf, script: &Path) -> Result<(String, bool),
         python,
         wanted_python,
         repeat,
-        cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        cores: opts
+            .simulated_cores
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)),
+        simulated: opts.simulated_cores.is_some(),
     };
     let ok = report.gilsim.sums_equal;
     let text = if opts.json { report.json() } else { report.text() };
@@ -333,6 +339,8 @@ struct Report {
     wanted_python: bool,
     repeat: usize,
     cores: usize,
+    /// The cores are simulated and the times virtual (`--deterministic`).
+    simulated: bool,
 }
 
 /// "1.9×" for a ratio, in plain words.
@@ -492,6 +500,13 @@ impl Report {
             self.repeat,
             if self.repeat == 1 { "" } else { "s" }
         );
+        if self.simulated {
+            let _ = writeln!(
+                s,
+                "deterministic: virtual time, {} simulated cores (the same table on every machine)",
+                self.cores
+            );
+        }
         let _ = writeln!(s);
         let _ = writeln!(
             s,
