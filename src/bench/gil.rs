@@ -34,6 +34,8 @@ const CPU_WORK: &str = "2000000";
 #[derive(Clone)]
 enum Runner {
     Gilsim(Vec<&'static str>),
+    /// `gilsim trace FLAGS --format chrome` into a scratch file: what recording costs.
+    Trace(Vec<&'static str>),
     Python,
 }
 
@@ -60,6 +62,15 @@ impl Bench {
             Runner::Gilsim(flags) => {
                 let mut c = Command::new(&self.exe);
                 c.arg("run").args(flags).arg("--stats").arg(&path);
+                c
+            }
+            Runner::Trace(flags) => {
+                let mut c = Command::new(&self.exe);
+                c.arg("trace")
+                    .args(flags)
+                    .args(["--stats", "--format", "chrome", "-o"])
+                    .arg(self.dir.join("trace.json"))
+                    .arg(&path);
                 c
             }
             Runner::Python => {
@@ -343,6 +354,19 @@ fn experiments(b: &Bench) -> Vec<Row> {
         unit: "%",
         bar: "<= 3 %",
         meets: overhead.map(|p| p <= 3.0),
+    });
+
+    progress("cost of tracing");
+    let traced = b.runs(&[Runner::Trace(vec![]), new.clone()], "cpu_threads.py", &["2", CPU_WORK]);
+    let trace_cost = ratio(best(&traced[0], "elapsed"), best(&traced[1], "elapsed")).map(|r| (r - 1.0) * 100.0);
+    rows.push(Row {
+        name: "tracing_overhead",
+        what: "CPU-bound, 2 threads: gilsim trace (every event, Chrome JSON) vs gilsim run".into(),
+        gilsim: trace_cost,
+        python: None,
+        unit: "%",
+        bar: "<= 10 %",
+        meets: trace_cost.map(|p| p <= 10.0),
     });
 
     progress("handoff latency");
