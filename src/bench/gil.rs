@@ -25,6 +25,8 @@ const SCRIPTS: &[(&str, &str)] = &[
     ("convoy.py", include_str!("gil_workloads/convoy.py")),
     ("many_threads.py", include_str!("gil_workloads/many_threads.py")),
     ("countdown.py", include_str!("workloads/countdown.py")),
+    ("process_costs.py", include_str!("gil_workloads/process_costs.py")),
+    ("cpu_main.py", include_str!("gil_workloads/cpu_main.py")),
 ];
 
 /// Iterations of the CPU-bound loop per thread.
@@ -356,8 +358,53 @@ fn experiments(b: &Bench) -> Vec<Row> {
         meets: overhead.map(|p| p <= 3.0),
     });
 
+    progress("worker processes");
+    let costs = b.runs(&[new.clone(), py.clone()], "process_costs.py", &["2000"]);
+    let startup = |i: usize| best(&costs[i], "startup").map(|s| s * 1e3);
+    rows.push(Row {
+        name: "process_startup",
+        what: "spawning a worker process and importing a small script, to its first result (spawn context)".into(),
+        gilsim: startup(0),
+        python: startup(1),
+        unit: "ms",
+        bar: "<= 10 ms",
+        meets: startup(0).map(|ms| ms <= 10.0),
+    });
+    let round_trip = |i: usize| median(&costs[i], "round_trip").map(|s| s * 1e6);
+    rows.push(Row {
+        name: "process_round_trip",
+        what: "submit -> result of a trivial task on a ProcessPoolExecutor worker: median".into(),
+        gilsim: round_trip(0),
+        python: round_trip(1),
+        unit: "µs",
+        bar: "<= 100 µs",
+        meets: round_trip(0).map(|us| us <= 100.0),
+    });
+    let procs = b.runs(
+        &[
+            Runner::Gilsim(vec!["--processes", "1"]),
+            Runner::Gilsim(vec!["--processes", "2"]),
+        ],
+        "cpu_main.py",
+        &[CPU_WORK],
+    );
+    let scaling = ratio(best_wall(&procs[1]), best_wall(&procs[0]));
+    rows.push(Row {
+        name: "processes_2_vs_1",
+        what: "CPU-bound main() under --processes 2 / --processes 1 (whole run)".into(),
+        gilsim: scaling,
+        python: None,
+        unit: "x",
+        bar: "<= 1.15",
+        meets: scaling.map(|x| x <= 1.15),
+    });
+
     progress("cost of tracing");
-    let traced = b.runs(&[Runner::Trace(vec![]), new.clone()], "cpu_threads.py", &["2", CPU_WORK]);
+    let traced = b.runs(
+        &[Runner::Trace(vec![]), new.clone()],
+        "cpu_threads.py",
+        &["2", CPU_WORK],
+    );
     let trace_cost = ratio(best(&traced[0], "elapsed"), best(&traced[1], "elapsed")).map(|r| (r - 1.0) * 100.0);
     rows.push(Row {
         name: "tracing_overhead",
