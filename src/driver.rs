@@ -316,19 +316,11 @@ fn run_replicas(vm: &mut Vm, main: Value, n: usize) -> PyResult<()> {
 pub fn exit_code_for(vm: &mut Vm, e: &PyErr) -> i32 {
     vm.interp.flush_stdout();
     if e.is_instance_of(&exc().system_exit) {
-        let args = e.args();
-        return match args.first() {
-            None | Some(Value::None) => 0,
-            // The OS keeps the low byte; CPython reports -1 for ints beyond a C long.
-            Some(Value::Int(i)) => (*i & 0xff) as i32,
-            Some(Value::Bool(b)) => *b as i32,
-            Some(Value::BigInt(_)) => 255,
-            Some(other) => {
-                let msg = vm.str(other).unwrap_or_default();
-                eprintln!("{msg}");
-                1
-            }
-        };
+        let (code, msg) = system_exit_status(vm, e);
+        if let Some(msg) = msg {
+            eprintln!("{msg}");
+        }
+        return code;
     }
     if e.is_instance_of(&exc().keyboard_interrupt) {
         // Modules/main.c: the process then ends by SIGINT (exit_sigint), see main.rs.
@@ -345,6 +337,128 @@ pub fn exit_code_for(vm: &mut Vm, e: &PyErr) -> i32 {
     let report = vm.format_exception(e);
     eprint!("{report}");
     1
+}
+
+/// The exit status `raise SystemExit(arg)` asks for, and the message to print (a non-int arg).
+fn system_exit_status(vm: &mut Vm, e: &PyErr) -> (i32, Option<String>) {
+    match e.args().first() {
+        None | Some(Value::None) => (0, None),
+        // The OS keeps the low byte; CPython reports -1 for ints beyond a C long.
+        Some(Value::Int(i)) => ((*i & 0xff) as i32, None),
+        Some(Value::Bool(b)) => (*b as i32, None),
+        Some(Value::BigInt(_)) => (255, None),
+        Some(other) => (1, Some(vm.str(other).unwrap_or_default())),
+    }
+}
+
+/// Modules and names a program run by [`run_contained`] must not use: threads and
+/// processes (they would outlive the run), the OS (file descriptors, `os.remove`), waits
+/// on the real clock, and the process's own stdin and stderr.
+const NOT_CONTAINABLE: &[&str] = &[
+    "threading",
+    "_thread",
+    "queue",
+    "multiprocessing",
+    "concurrent",
+    "_gilsim_process",
+    "os",
+    "sleep",
+    "input",
+    "stdin",
+    "stderr",
+    "__stderr__",
+    "__import__",
+];
+
+/// Whether [`run_contained`] may run this program: none of its code objects names a module
+/// or function of [`NOT_CONTAINABLE`]. (A name computed at run time, `getattr(m, "sl" + "eep")`,
+/// is not seen: this guards fuzzing and tests, not hostile users.)
+pub fn containable(compiled: &CompiledModule) -> bool {
+    fn denied(name: &str) -> bool {
+        name.split('.').any(|part| NOT_CONTAINABLE.contains(&part))
+    }
+    fn code_ok(code: &crate::compile::bytecode::Code) -> bool {
+        !code.names.iter().any(|n| denied(n)) && code.functions.iter().all(|f| code_ok(f))
+    }
+    !compiled.global_names.iter().any(|n| denied(n)) && code_ok(&compiled.code)
+}
+
+/// How a [`run_contained`] run ended.
+#[derive(Debug)]
+pub struct ContainedRun {
+    /// The exit status `gilsim run` would have had: 0, 1 for an uncaught exception, or
+    /// what `sys.exit(n)` asked for.
+    pub code: i32,
+    /// The uncaught exception's traceback, as `gilsim run` prints it (SystemExit's message).
+    pub report: String,
+    /// Whether the program ended with `sys.exit()` (or `raise SystemExit`).
+    pub system_exit: bool,
+    /// Whether the run ended because its instruction budget was spent.
+    pub budget_spent: bool,
+}
+
+/// Runs a [`containable`] program as `__main__` in this process, on a thread of its own
+/// with the interpreter's large stack, for the fuzz targets and the generated-input tests:
+/// its output is discarded, no signal handler or `--timeout` watch is installed, no more
+/// than one thread may run, and at most `budget` bytecode instructions execute, so that an
+/// infinite loop ends with a RuntimeError. `import name` looks for `name.py` in
+/// `script_dir`. A panic in the interpreter is passed on to the caller.
+pub fn run_contained(compiled: &CompiledModule, script_dir: &Path, budget: u64) -> ContainedRun {
+    std::thread::scope(|scope| {
+        let run = std::thread::Builder::new()
+            .name("contained".into())
+            .stack_size(CONTAINED_STACK)
+            .spawn_scoped(scope, || run_contained_here(compiled, script_dir, budget))
+            .expect("a thread for the contained run");
+        match run.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// Stack of a contained run's thread: the `gilsim` binary's interpreter thread's (src/main.rs).
+const CONTAINED_STACK: usize = 1 << 30;
+
+fn run_contained_here(compiled: &CompiledModule, script_dir: &Path, budget: u64) -> ContainedRun {
+    let settings = crate::vm::interp::InterpSettings {
+        max_threads: 1,
+        instruction_budget: Some(budget),
+        ..Default::default()
+    };
+    let interp = crate::vm::interp::Interpreter::with_settings(
+        vec![compiled.code.filename().to_string()],
+        script_dir.to_path_buf(),
+        crate::vm::stdout::Stdout::new(Box::new(std::io::sink()), false),
+        settings,
+    );
+    crate::clock::init();
+    let mut vm = Vm::new(interp.clone());
+    vm.gil_take();
+    let result = run_module_code(&mut vm, "__main__", compiled);
+    let system_exit = matches!(&result, Err(e) if e.is_instance_of(&exc().system_exit));
+    let (code, report) = match result {
+        Ok(_) => (0, String::new()),
+        Err(e) if system_exit => {
+            let (code, msg) = system_exit_status(&mut vm, &e);
+            (code, msg.unwrap_or_default())
+        }
+        Err(e) => (1, vm.format_exception(&e)),
+    };
+    // The end of `run_file`: no threads to wait for, then the interpreter's teardown.
+    interp.threads.begin_finalizing();
+    if let Some(main) = vm.interp.modules.lock().get("__main__").cloned() {
+        main.clear();
+    }
+    vm.finalize_dead_generators();
+    interp.flush_stdout();
+    vm.end_thread();
+    ContainedRun {
+        code,
+        report,
+        system_exit,
+        budget_spent: interp.budget_spent(),
+    }
 }
 
 /// `PyErr_WriteUnraisable`: an exception nobody can catch, reported and dropped.

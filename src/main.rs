@@ -69,7 +69,28 @@ enum Command {
     Worker(WorkerCli),
     /// Measure the GIL on this machine: by default the course's experiment (CPU-bound and
     /// I/O-bound tasks with a thread pool, then a process pool) and a verdict in plain words.
+    /// `gilsim bench FILE --workers 1,2,4,8 [--plot OUT.svg]`: how FILE's replicated main()
+    /// scales with threads and with processes.
     Bench {
+        /// Sweep this script's main() over --workers counts with threads (gilsim run --threads
+        /// N) and with processes (--processes N), and print the scaling table.
+        #[arg(value_name = "FILE", conflicts_with_all = ["interp", "phenomena", "compare_python", "python", "only", "scale"])]
+        file: Option<PathBuf>,
+        /// With FILE: the worker counts, comma-separated (1 is added if missing).
+        #[arg(long, value_name = "LIST", requires = "file", value_parser = gilsim::bench::sweep::parse_workers)]
+        workers: Option<gilsim::bench::sweep::Workers>,
+        /// With FILE: draw speedup against workers (threads, processes, ideal) into this SVG.
+        #[arg(long, value_name = "OUT.svg", requires = "file")]
+        plot: Option<PathBuf>,
+        /// With FILE: the lock model of every run.
+        #[arg(long, value_enum, requires = "file")]
+        gil: Option<Policy>,
+        /// With FILE: the new GIL's switch interval in seconds.
+        #[arg(long, value_name = "SECONDS", requires = "file", value_parser = parse_interval)]
+        switch_interval: Option<f64>,
+        /// With FILE: the old GIL's check interval (instructions between releases).
+        #[arg(long, value_name = "N", requires = "file", value_parser = clap::value_parser!(u32).range(1..))]
+        check_interval: Option<u32>,
         /// Time the interpreter on classic single-threaded workloads (fib, loops, dicts, sorting…).
         #[arg(long, conflicts_with = "phenomena")]
         interp: bool,
@@ -96,14 +117,15 @@ enum Command {
         /// The course's experiment: task size relative to the course's (for tests).
         #[arg(long, hide = true, default_value_t = 1.0, conflicts_with_all = ["interp", "phenomena"])]
         scale: f64,
-        /// The course's experiment in virtual time (gilsim run --deterministic): the same
-        /// table on every run and every machine, processes on --cores simulated cores.
+        /// The course's experiment, or FILE's sweep, in virtual time (gilsim run
+        /// --deterministic): the same table on every run and every machine, processes on
+        /// --cores simulated cores.
         #[arg(long, conflicts_with_all = ["interp", "phenomena", "compare_python"])]
         deterministic: bool,
         /// With --deterministic: the scheduler's seed.
         #[arg(long, value_name = "S", requires = "deterministic")]
         seed: Option<u64>,
-        /// With --deterministic: simulated cores (the workers are clamp(cores, 2, 8)).
+        /// With --deterministic: simulated cores (the course's workers are clamp(cores, 2, 8)).
         #[arg(long, value_name = "N", requires = "deterministic", value_parser = clap::value_parser!(u32).range(1..=256))]
         cores: Option<u32>,
     },
@@ -190,6 +212,7 @@ impl RunFlags {
                     ..Default::default()
                 }),
                 domain: 0,
+                instruction_budget: None,
             },
             threads: self.threads.map(|n| n as usize),
             stats: self.stats,
@@ -236,6 +259,7 @@ impl WorkerCli {
                 max_threads: self.max_threads.max(1),
                 deterministic: None,
                 domain: 0,
+                instruction_budget: None,
             },
             args: self.args,
         }
@@ -279,6 +303,12 @@ fn main() -> ExitCode {
             Command::Check { file } => driver::check_file(&file, &opts),
             Command::Worker(w) => gilsim::process::worker::run(w.into_args()),
             Command::Bench {
+                file,
+                workers,
+                plot,
+                gil,
+                switch_interval,
+                check_interval,
                 interp,
                 phenomena,
                 compare_python,
@@ -292,6 +322,33 @@ fn main() -> ExitCode {
                 cores,
             } => {
                 let json = format == Format::Json;
+                if let Some(file) = file {
+                    let opts = gilsim::bench::sweep::Options {
+                        file,
+                        workers: workers.unwrap_or_default(),
+                        repeat,
+                        json,
+                        plot,
+                        settings: gilsim::bench::sweep::RunSettings {
+                            gil: gil.unwrap_or_default(),
+                            switch_interval,
+                            check_interval,
+                            deterministic,
+                            seed,
+                            cores,
+                        },
+                    };
+                    return match gilsim::bench::sweep::run(&opts) {
+                        Ok(text) => {
+                            print!("{text}");
+                            0
+                        }
+                        Err(f) => {
+                            eprint!("{}", f.message);
+                            f.code
+                        }
+                    };
+                }
                 let mut run_flags = Vec::new();
                 if deterministic {
                     run_flags.push("--deterministic".to_string());

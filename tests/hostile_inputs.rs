@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gilsim::driver::compile_source;
+use gilsim::driver::{compile_source, containable, run_contained};
 use gilsim::syntax::source::SourceFile;
 use proptest::prelude::*;
 
@@ -58,16 +58,134 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     /// Parsing and compiling a mutated program never panics, and errors point into the text.
+    /// What compiles then runs in this process (the fuzz target `run`'s way, with an
+    /// instruction budget): it never panics, exits with 0 or 1 (or what sys.exit asked for),
+    /// and an uncaught exception's traceback names a line of the program.
     #[test]
     fn mutated_programs_compile_or_fail_cleanly(pick in 0usize..1000, choice in any::<u8>(), at in any::<usize>(), len in any::<usize>()) {
         let progs = programs();
         let text = mutate(&progs[pick % progs.len()], choice, at, len);
         let src = SourceFile::new("mutated.py", text.clone());
-        if let Err(d) = compile_source(&src, false) {
-            prop_assert!(d.first.span.start as usize <= text.len() + 1);
-            prop_assert!(d.rendered.lines().last().map(|l| l.contains("Error")).unwrap_or(false), "{}", d.rendered);
+        match compile_source(&src, false) {
+            Err(d) => {
+                prop_assert!(d.first.span.start as usize <= text.len() + 1);
+                prop_assert!(d.first.span.start <= d.first.span.end);
+                prop_assert!(d.rendered.contains("mutated.py:"), "{}", d.rendered);
+                prop_assert!(d.rendered.lines().last().map(|l| l.contains("Error")).unwrap_or(false), "{}", d.rendered);
+            }
+            Ok(compiled) if containable(&compiled) && !text.contains("open(") => {
+                let run = run_contained(&compiled, &no_modules(), 100_000);
+                if !run.system_exit {
+                    prop_assert!(run.code == 0 || run.code == 1, "{run:?}");
+                }
+                if run.code == 1 && !run.system_exit {
+                    prop_assert!(run.report.contains("File \"mutated.py\", line "), "{}\n---\n{text}", run.report);
+                }
+            }
+            Ok(_) => {}
         }
     }
+}
+
+/// A directory with no modules in it: contained runs import nothing from disk.
+fn no_modules() -> PathBuf {
+    std::env::temp_dir().join("gilsim-no-modules-here")
+}
+
+fn contained(text: &str, budget: u64) -> gilsim::driver::ContainedRun {
+    let src = SourceFile::new("budget.py", text);
+    let compiled = compile_source(&src, false).expect("compiles");
+    assert!(containable(&compiled));
+    run_contained(&compiled, &no_modules(), budget)
+}
+
+const BUDGET_ERROR: &str = "RuntimeError: instruction budget exhausted (10000 instructions)\n";
+
+#[test]
+fn instruction_budget_ends_infinite_loops() {
+    let loops = [
+        "while True:\n    pass\n",
+        // Catching it does not help: no handler sees it.
+        "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass\n",
+        "try:\n    while True:\n        pass\nfinally:\n    while True:\n        pass\n",
+        "class C:\n    def __enter__(self):\n        return self\n    def __exit__(self, *a):\n        return True\nwhile True:\n    with C():\n        while True:\n            pass\n",
+        // Recursion that catches its RecursionError and recurses again.
+        "def f():\n    try:\n        f()\n    except RecursionError:\n        f()\nf()\n",
+        // A generator whose cleanup loops, run at teardown.
+        "def g():\n    try:\n        yield 1\n    finally:\n        while True:\n            pass\nx = g()\nnext(x)\nwhile True:\n    pass\n",
+        "x = [1]\nfor i in x:\n    x.append(i)\n",
+    ];
+    for text in loops {
+        let run = contained(text, 10_000);
+        assert!(run.budget_spent, "{text}");
+        assert_eq!(run.code, 1, "{text}");
+        assert!(!run.system_exit);
+        assert!(run.report.ends_with(BUDGET_ERROR), "{text}\n---\n{}", run.report);
+        assert!(run.report.contains("File \"budget.py\", line "), "{}", run.report);
+    }
+}
+
+#[test]
+fn instruction_budget_leaves_short_programs_alone() {
+    let run = contained(
+        "total = 0\nfor i in range(1000):\n    total += i\nassert total == 499500\n",
+        100_000,
+    );
+    assert_eq!((run.code, run.budget_spent, run.report.as_str()), (0, false, ""));
+    let run = contained("import sys\nsys.exit(3)\n", 100);
+    assert_eq!((run.code, run.system_exit), (3, true));
+    let run = contained("1 / 0\n", 100);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.report.ends_with("ZeroDivisionError: division by zero\n"),
+        "{}",
+        run.report
+    );
+    // A budget that is not reached changes nothing.
+    let run = contained(
+        "def f(n):\n    return n if n < 2 else f(n - 1) + f(n - 2)\nassert f(15) == 610\n",
+        1 << 40,
+    );
+    assert_eq!((run.code, run.budget_spent), (0, false), "{}", run.report);
+}
+
+#[test]
+fn instruction_budget_counts_under_the_old_gil() {
+    // The old lock already counts instructions (its check interval); the budget rides on
+    // the same tick.
+    use gilsim::vm::interp::{InterpSettings, Interpreter};
+    let src = SourceFile::new("old.py", "while True:\n    pass\n");
+    let compiled = compile_source(&src, false).expect("compiles");
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let settings = InterpSettings {
+                policy: gilsim::gil::Policy::Old,
+                instruction_budget: Some(5_000),
+                ..Default::default()
+            };
+            let interp = Interpreter::with_settings(
+                vec!["old.py".into()],
+                no_modules(),
+                gilsim::vm::stdout::Stdout::new(Box::new(std::io::sink()), false),
+                settings,
+            );
+            let mut vm = gilsim::vm::vm::Vm::new(interp.clone());
+            vm.gil_take();
+            let Err(err) = gilsim::driver::run_module_code(&mut vm, "__main__", &compiled) else {
+                panic!("an infinite loop ended");
+            };
+            assert!(interp.budget_spent());
+            let report = vm.format_exception(&err);
+            assert!(
+                report.ends_with("RuntimeError: instruction budget exhausted (5000 instructions)\n"),
+                "{report}"
+            );
+            vm.end_thread();
+        })
+        .expect("thread")
+        .join()
+        .expect("no panic");
 }
 
 struct Outcome {

@@ -220,6 +220,31 @@ fn builtins_and_modules_refuse_absurd_requests() {
 }
 
 #[test]
+fn sequence_repetition_stays_bounded() {
+    // Found while preparing the fuzz target `run` (docs/RELIABILITY.md): `[0] * 2**32` asked
+    // the allocator for 64 GiB (the limit counted items, not bytes) and aborted; `[] * 10**18`
+    // and `x *= 10**18` looped 10**18 times in one instruction; `x *= 2**40` grew unchecked.
+    check_all(&[
+        ("[0] * 2**32", "MemoryError"),
+        ("(0,) * 2**31", "MemoryError"),
+        ("x = [1, 2]\nx *= 2**40", "MemoryError"),
+        (
+            "x = [1]\nx *= 10**30",
+            "OverflowError: cannot fit 'int' into an index-sized integer",
+        ),
+        (
+            "x = []\nx *= 10**18\nassert x == [] and [] * 10**18 == [] and () * 10**18 == ()\n\
+             y = [1, 2]\ny *= 3\nassert y == [1, 2] * 3 == [1, 2, 1, 2, 1, 2]\ny *= -1\nassert y == []",
+            "",
+        ),
+        (
+            "class N:\n    def __rmul__(self, other):\n        return 'r'\nx = [1]\nx *= N()\nassert x == 'r'",
+            "",
+        ),
+    ]);
+}
+
+#[test]
 fn nesting_and_machine_limits() {
     check_all(&[
         (

@@ -1,6 +1,10 @@
 //! Generated inputs: the parser never panics, never overflows the stack, and every error
-//! has a span inside the text.
+//! has a span inside the text. Token soups and mutated programs also go through the
+//! compiler and, when they compile, run in this process with an instruction budget (as the
+//! fuzz target `run` does, see docs/RELIABILITY.md): no panic, exit status 0 or 1, and an
+//! uncaught exception names its line.
 
+use gilsim::driver::{compile_source, containable, run_contained};
 use gilsim::syntax::parse_module;
 use gilsim::syntax::source::SourceFile;
 use proptest::prelude::*;
@@ -17,6 +21,30 @@ fn check(text: &str) {
         }
         let rendered = gilsim::syntax::render_syntax_errors(&src, &errors, false);
         assert!(rendered.ends_with(&format!("{}\n", errors[0])));
+    }
+}
+
+/// `check`, then the whole pipeline: compile, and run what compiles.
+fn check_run(text: &str) {
+    check(text);
+    let src = SourceFile::new("fuzz.py", text);
+    match compile_source(&src, false) {
+        Err(d) => {
+            let span = d.first.span;
+            assert!(
+                span.start <= span.end && span.end as usize <= text.len() + 1,
+                "{d:?} in {text:?}"
+            );
+            assert!(d.rendered.contains("fuzz.py:"), "{}", d.rendered);
+        }
+        Ok(compiled) if containable(&compiled) => {
+            let run = run_contained(&compiled, &std::env::temp_dir().join("gilsim-no-modules-here"), 20_000);
+            assert!(run.code == 0 || run.code == 1, "{run:?} for {text:?}");
+            if run.code == 1 {
+                assert!(run.report.contains("File \"fuzz.py\", line "), "{run:?} for {text:?}");
+            }
+        }
+        Ok(_) => {}
     }
 }
 
@@ -38,8 +66,8 @@ proptest! {
 
     #[test]
     fn token_soup(words in proptest::collection::vec(proptest::sample::select(SOUP), 0..60)) {
-        check(&words.join(" "));
-        check(&words.concat());
+        check_run(&words.join(" "));
+        check_run(&words.concat());
     }
 
     #[test]
@@ -49,7 +77,7 @@ proptest! {
             let end = (at + len).min(text.len());
             text.replace_range(at..end, insert);
         }
-        check(&text);
+        check_run(&text);
     }
 }
 

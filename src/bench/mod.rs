@@ -5,8 +5,11 @@
 //! `--interp` times the interpreter itself on classic workloads against `python3`.
 //! `--phenomena` measures what the lock does (CPU-bound threads, I/O overlap, switch slices,
 //! lost updates, the convoy effect) beside CPython.
+//! `gilsim bench FILE --workers 1,2,4,8` sweeps a script's replicated `main()` with threads
+//! and with processes and prints (and plots) how it scales.
 
 mod child;
 pub mod course;
 pub mod gil;
 pub mod interp;
+pub mod sweep;

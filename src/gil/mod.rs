@@ -225,6 +225,11 @@ impl Vm {
         let start = self.account_hold();
         self.trace_at(start, EventKind::GilRelease(reason));
         let wake = s.block(&self.thread, key, deadline_ns);
+        // The program has ended meanwhile: a daemon thread never runs Python code again
+        // (as in gil_take).
+        if self.thread.id != 1 && self.interp.threads.finalizing() {
+            self.park_for_good();
+        }
         // It wanted the lock from the moment its wait ended.
         let wanted = Duration::from_nanos(s.wanted_since(&self.thread).unwrap_or(0)).max(start);
         self.thread.stats.lock().blocked += wanted.saturating_sub(start);
@@ -250,6 +255,7 @@ impl Vm {
             let executed = self.tick_budget - self.ticks;
             if executed > 0 {
                 s.advance(&self.thread, executed as u64);
+                self.interp.charge_instructions(executed);
                 self.tick_budget = self.ticks;
             }
         }
@@ -265,6 +271,7 @@ impl Vm {
     /// drop request may be set, and the old lock may be released.
     pub(crate) fn det_tick(&mut self, s: &crate::deterministic::Scheduler) {
         let executed = (self.tick_budget - self.ticks).max(0) as u64;
+        self.interp.charge_instructions(executed as i64);
         let (budget, release_now) = s.tick(&self.thread, executed);
         self.set_tick_budget(budget);
         if release_now {

@@ -1052,14 +1052,23 @@ class ProcessPoolExecutor(Executor):
         error = 'A process in the process pool was terminated abruptly while the future was running or pending.'
         if future is not None:
             future.set_exception(BrokenProcessPool(error))
+        sentinels = 0
         while True:
             try:
                 item = self._call_queue.get_nowait()
             except queue.Empty:
                 break
             if item is None:
+                # A stop sentinel, put by shutdown() or by an earlier death for a feeder
+                # still alive: it goes back, or that feeder waits in get() for ever.
+                sentinels += 1
                 continue
-            item[0].set_exception(BrokenProcessPool(error))
+            # A future cancelled while it waited is only told so, as the feeder taking it
+            # would do: set_exception() on it would raise InvalidStateError.
+            if item[0].set_running_or_notify_cancel():
+                item[0].set_exception(BrokenProcessPool(error))
+        for _ in range(sentinels):
+            self._call_queue.put(None)
         if first:
             for w in self._workers:
                 w.process.kill()
@@ -1102,13 +1111,18 @@ class ProcessPoolExecutor(Executor):
             self._shutdown_thread = True
             if cancel_futures:
                 pending = []
+                sentinels = 0
                 while True:
                     try:
                         item = self._call_queue.get_nowait()
                     except queue.Empty:
                         break
-                    if item is not None:
+                    if item is None:
+                        sentinels += 1    # a live feeder's way out: it goes back
+                    else:
                         pending.append(item)
+                for _ in range(sentinels):
+                    self._call_queue.put(None)
                 for item in pending:
                     item[0].cancel()
             if not already:

@@ -24,9 +24,9 @@ const MIN_PX: f64 = 0.5;
 const TOOLTIP_PX: f64 = 2.0;
 /// More handoffs than this would be a grey smear, not arrows.
 const MAX_ARROWS: usize = 200;
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
-const INK: &str = "#1f2937";
-const MUTED: &str = "#6b7280";
+pub(crate) const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+pub(crate) const INK: &str = "#1f2937";
+pub(crate) const MUTED: &str = "#6b7280";
 
 /// The fill of each state: Okabe–Ito hues (distinguishable with every common colour
 /// vision deficiency), running strong, the waits lighter, waiting for the lock hatched.
@@ -66,7 +66,7 @@ const HOLDER: [(&str, &str); 9] = [
 ];
 
 /// Escapes text for XML content and attribute values.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -84,7 +84,7 @@ fn esc(s: &str) -> String {
 }
 
 /// A coordinate with at most two decimals and no trailing zeros.
-fn num(x: f64) -> String {
+pub(crate) fn num(x: f64) -> String {
     let s = format!("{x:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
@@ -106,7 +106,7 @@ fn clip(s: &str, max: usize) -> String {
 }
 
 /// Rough width of 12 px sans-serif text, for layout without font metrics.
-fn text_width(s: &str) -> f64 {
+pub(crate) fn text_width(s: &str) -> f64 {
     s.chars().count() as f64 * 6.8
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
@@ -26,6 +26,13 @@ pub struct InterpSettings {
     pub deterministic: Option<crate::deterministic::Settings>,
     /// This interpreter's domain in the deterministic scheduler (0: the program's own).
     pub domain: u32,
+    /// The most bytecode instructions all of the interpreter's threads may run together
+    /// (`None`: no limit). Past it the running code raises RuntimeError, which no `except`,
+    /// `finally` or `with` block sees, so the run ends: the fuzz targets bound infinite loops
+    /// this way (docs/RELIABILITY.md). It is looked at every 256 instructions (every check
+    /// interval under `--gil old`, at each look of the scheduler, at most 10 ms of virtual
+    /// time apart, under `--deterministic`), so a run may go that much over it.
+    pub instruction_budget: Option<u64>,
 }
 
 impl Default for InterpSettings {
@@ -37,6 +44,7 @@ impl Default for InterpSettings {
             max_threads: crate::threads::DEFAULT_MAX_THREADS,
             deterministic: None,
             domain: 0,
+            instruction_budget: None,
         }
     }
 }
@@ -60,6 +68,8 @@ pub struct Interpreter {
     /// The directory of the main script: where `import name` finds `name.py`.
     pub script_dir: PathBuf,
     pub stdout: super::stdout::Stdout,
+    /// What is left of `settings.instruction_budget` (charged every few hundred instructions).
+    instructions_left: AtomicI64,
     /// Who this interpreter is when it is a simulated worker process (deterministic runs).
     pub process: std::sync::OnceLock<Arc<crate::process::ProcessInfo>>,
 }
@@ -94,7 +104,9 @@ impl Interpreter {
         gil: Arc<dyn crate::gil::Gil>,
         switch_interval_us: Arc<AtomicU64>,
     ) -> Arc<Interpreter> {
+        let budget = settings.instruction_budget.unwrap_or(u64::MAX).min(i64::MAX as u64) as i64;
         Arc::new(Interpreter {
+            instructions_left: AtomicI64::new(budget),
             recursion_limit: AtomicUsize::new(DEFAULT_RECURSION_LIMIT),
             switch_interval_us,
             gil,
@@ -127,5 +139,19 @@ impl Interpreter {
 
     pub fn recursion_limit(&self) -> usize {
         self.recursion_limit.load(Ordering::Relaxed)
+    }
+
+    /// Takes `n` executed instructions off the instruction budget, if there is one.
+    #[inline]
+    pub(crate) fn charge_instructions(&self, n: i64) {
+        if self.settings.instruction_budget.is_some() && n > 0 {
+            self.instructions_left.fetch_sub(n, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the instruction budget is spent (never, without one).
+    #[inline]
+    pub fn budget_spent(&self) -> bool {
+        self.settings.instruction_budget.is_some() && self.instructions_left.load(Ordering::Relaxed) <= 0
     }
 }

@@ -472,17 +472,19 @@ impl Vm {
         match (&a, op) {
             (Value::List(l), BinOp::Add) => {
                 let items = self.collect(&b)?;
-                l.items.lock().extend(items);
+                {
+                    let mut mine = l.items.lock();
+                    check_size(mine.len() + items.len(), 1, VALUE_BYTES)?;
+                    mine.extend(items);
+                }
                 return Ok(a);
             }
-            (Value::List(l), BinOp::Mul) => {
-                let n = as_i64(&b).ok_or_else(|| unsupported(op, &a, &b))?;
+            (Value::List(l), BinOp::Mul) if is_int(&b) => {
+                let n = repeat_count(&b)?;
                 let mut items = l.items.lock();
-                let orig = items.clone();
-                items.clear();
-                for _ in 0..n.max(0) {
-                    items.extend(orig.iter().cloned());
-                }
+                check_size(items.len(), n, VALUE_BYTES)?;
+                let orig = std::mem::take(&mut *items);
+                *items = repeat_values(&orig, n);
                 drop(items);
                 return Ok(a);
             }
@@ -550,6 +552,7 @@ impl Vm {
         }
         Ok(Some(match (op, a, b) {
             (BinOp::Add, Value::Str(x), Value::Str(y)) => {
+                check_size(x.len() + y.len(), 1, 1)?;
                 let mut s = String::with_capacity(x.len() + y.len());
                 s.push_str(x.as_str());
                 s.push_str(y.as_str());
@@ -558,17 +561,21 @@ impl Vm {
             (BinOp::Add, Value::Str(_), _) if !matches!(b, Value::Instance(_)) => return Err(concat_error("str", b)),
             (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) if is_int(n) => {
                 let n = repeat_count(n)?;
-                check_size(s.len(), n)?;
+                check_size(s.len(), n, 1)?;
                 Value::string(s.as_str().repeat(n))
             }
             (BinOp::Mod, Value::Str(s), args) => Value::string(self.percent_format(s.as_str(), args)?),
             (BinOp::Add, Value::List(x), Value::List(y)) => {
+                let x_len = x.items.lock().len();
+                let y_len = y.items.lock().len();
+                check_size(x_len + y_len, 1, VALUE_BYTES)?;
                 let mut items = x.items.lock().clone();
                 items.extend(y.items.lock().iter().cloned());
                 Value::list(items)
             }
             (BinOp::Add, Value::List(_), _) if !matches!(b, Value::Instance(_)) => return Err(concat_error("list", b)),
             (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+                check_size(x.len() + y.len(), 1, VALUE_BYTES)?;
                 let mut items = (**x).clone();
                 items.extend(y.iter().cloned());
                 Value::tuple(items)
@@ -579,20 +586,21 @@ impl Vm {
             (BinOp::Mul, Value::List(l), n) | (BinOp::Mul, n, Value::List(l)) if is_int(n) => {
                 let n = repeat_count(n)?;
                 let items = l.items.lock();
-                check_size(items.len(), n)?;
+                check_size(items.len(), n, VALUE_BYTES)?;
                 Value::list(repeat_values(&items, n))
             }
             (BinOp::Mul, Value::Tuple(t), n) | (BinOp::Mul, n, Value::Tuple(t)) if is_int(n) => {
                 let n = repeat_count(n)?;
-                check_size(t.len(), n)?;
+                check_size(t.len(), n, VALUE_BYTES)?;
                 Value::tuple(repeat_values(&t, n))
             }
             (BinOp::Mul, Value::Bytes(b), n) | (BinOp::Mul, n, Value::Bytes(b)) if is_int(n) => {
                 let n = repeat_count(n)?;
-                check_size(b.len(), n)?;
+                check_size(b.len(), n, 1)?;
                 Value::Bytes(Arc::new(b.repeat(n)))
             }
             (BinOp::Add, Value::Bytes(x), Value::Bytes(y)) => {
+                check_size(x.len() + y.len(), 1, 1)?;
                 let mut v = (**x).clone();
                 v.extend_from_slice(y);
                 Value::Bytes(Arc::new(v))
@@ -1015,16 +1023,24 @@ fn repeat_count(n: &Value) -> PyResult<usize> {
     }
 }
 
-/// Refuses repetitions that would need absurd memory, as MemoryError.
-fn check_size(len: usize, n: usize) -> PyResult<()> {
-    match len.checked_mul(n) {
-        Some(total) if total <= (1 << 32) => Ok(()),
+/// The size of a list or tuple item.
+const VALUE_BYTES: usize = std::mem::size_of::<Value>();
+
+/// Refuses repetitions of `len` items of `item_bytes` bytes that would need more than the
+/// 4 GiB any one result may have (`builtins::limits::MAX_RESULT_BYTES`), as MemoryError.
+fn check_size(len: usize, n: usize, item_bytes: usize) -> PyResult<()> {
+    match len.checked_mul(n).and_then(|count| count.checked_mul(item_bytes)) {
+        Some(total) if total <= crate::builtins::limits::MAX_RESULT_BYTES => Ok(()),
         _ => Err(super::errors::memory_error("")),
     }
 }
 
 /// `seq * n` for lists and tuples (the caller has checked the size).
 fn repeat_values(items: &[Value], n: usize) -> Vec<Value> {
+    if items.is_empty() {
+        // `[] * 10**18` is empty at once, not after 10**18 rounds.
+        return Vec::new();
+    }
     let mut out = Vec::with_capacity(items.len() * n);
     for _ in 0..n {
         out.extend_from_slice(items);

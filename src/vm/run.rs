@@ -928,10 +928,22 @@ impl Vm {
     fn on_tick(&mut self) -> PyResult<()> {
         if let Some(s) = crate::deterministic::active() {
             self.det_tick(s);
-            return Ok(());
+        } else {
+            let executed = self.tick_budget - self.ticks;
+            self.set_tick_budget(self.tick_period.unwrap_or(i64::MAX));
+            self.interp.charge_instructions(executed);
+            if self.gil.check_interval().is_some() {
+                self.gil_tick();
+            }
         }
-        self.ticks = self.tick_period.unwrap_or(i64::MAX);
-        self.gil_tick();
+        if self.interp.budget_spent() {
+            // From now on every instruction fails, wherever it runs.
+            self.set_tick_budget(1);
+            let budget = self.interp.settings.instruction_budget.unwrap_or(0);
+            return Err(super::errors::runtime_error(format!(
+                "instruction budget exhausted ({budget} instructions)"
+            )));
+        }
         Ok(())
     }
 

@@ -40,6 +40,8 @@ impl Vm {
                     BlockKind::ExceptHandler => {
                         self.exc_info.pop();
                     }
+                    // A spent instruction budget ends the run: no handler may catch it.
+                    BlockKind::Try if self.interp.budget_spent() => {}
                     BlockKind::Try => {
                         self.stack.truncate(frame.base + block.level as usize);
                         frame.blocks.push(Block {

@@ -65,6 +65,10 @@ pub struct Vm {
     pub(crate) tick_budget: i64,
 }
 
+/// With an instruction budget (and no other reason to count), instructions between two
+/// looks at it.
+const BUDGET_CHECK_PERIOD: i64 = 256;
+
 /// How deep Rust-level recursion may go on top of the Python recursion limit.
 const NATIVE_DEPTH_LIMIT: usize = 20_000;
 
@@ -89,7 +93,9 @@ impl Vm {
             // Virtual time: every instruction counts; the scheduler sets each budget.
             Some(1)
         } else {
-            gil.check_interval().map(i64::from)
+            gil.check_interval()
+                .map(i64::from)
+                .or(interp.settings.instruction_budget.map(|_| BUDGET_CHECK_PERIOD))
         };
         Vm {
             thread,
