@@ -41,7 +41,11 @@ pub fn script(name: &str, src: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gilsim-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let p = dir.join(name);
-    std::fs::write(&p, src).expect("write script");
+    // Tests run in parallel and may write the same script: write a private copy and
+    // rename it into place, so that a run never reads a half-written file.
+    let tmp = dir.join(format!(".{name}.{:?}.tmp", std::thread::current().id()));
+    std::fs::write(&tmp, src).expect("write script");
+    std::fs::rename(&tmp, &p).expect("rename script into place");
     p
 }
 
