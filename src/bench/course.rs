@@ -10,12 +10,13 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
+
+use super::progress_bar;
 use serde_json::{json, Value};
 
 const PROGRAM: &str = include_str!("course_workloads/course.py");
@@ -237,18 +238,6 @@ fn python_version(python: &str) -> Option<String> {
     // Python 2 printed its version on stderr.
     let text = [out.stdout, out.stderr].concat();
     Some(String::from_utf8_lossy(&text).trim().to_string())
-}
-
-fn progress_bar(len: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}") {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(Duration::from_millis(100));
-    bar
 }
 
 /// Runs the experiment and returns the report and whether the sums agreed.

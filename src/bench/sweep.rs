@@ -13,12 +13,10 @@
 //! workers is their throughput relative to one, `N × t(1) / t(N)`, and the ideal is N.
 
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use super::progress_bar;
 use serde_json::{json, Value};
 
 use crate::gil::Policy;
@@ -279,18 +277,6 @@ impl Runner<'_> {
             )
         })
     }
-}
-
-fn progress_bar(len: u64) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}") {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(Duration::from_millis(100));
-    bar
 }
 
 /// The walls of one repetition: the module alone, then threads and processes per count.

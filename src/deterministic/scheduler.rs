@@ -297,12 +297,7 @@ impl Scheduler {
         if key.is_none() && deadline.is_none() {
             make_runnable(&mut st, me, now);
         }
-        self.fire_due_timers(&mut st);
-        self.dispatch_domain(&mut st, d);
-        self.run_next(&mut st);
-        while st.running != Some(me) {
-            cond.wait(&mut st);
-        }
+        self.wait_turn(&mut st, me, d, &cond);
         st.entries
             .get_mut(&me)
             .and_then(|e| e.wake.take())
@@ -620,6 +615,17 @@ impl Scheduler {
         }
     }
 
+    /// Domain `d`'s lock is free or wanted by `me`: let the scheduler choose, and wait
+    /// until `me` is the thread that runs.
+    fn wait_turn(&self, st: &mut parking_lot::MutexGuard<'_, State>, me: u64, d: usize, cond: &Condvar) {
+        self.fire_due_timers(st);
+        self.dispatch_domain(st, d);
+        self.run_next(st);
+        while st.running != Some(me) {
+            cond.wait(st);
+        }
+    }
+
     /// When `t` started wanting its lock last (for the trace's "wants gil" event).
     pub fn wanted_since(&self, t: &ThreadState) -> Option<u64> {
         self.st.lock().entries.get(&key_of(t)).map(|e| e.since)
@@ -642,12 +648,7 @@ impl Scheduler {
             let now = st.domains[d].clock;
             make_runnable(&mut st, me, now);
         }
-        self.fire_due_timers(&mut st);
-        self.dispatch_domain(&mut st, d);
-        self.run_next(&mut st);
-        while st.running != Some(me) {
-            cond.wait(&mut st);
-        }
+        self.wait_turn(&mut st, me, d, &cond);
         drop(st);
         crate::gil::take_drop_request(t);
     }

@@ -14,8 +14,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, OnceLock};
-use std::time::Duration;
 
+use super::process_channel::timeout_arg;
 use super::{arity, native_class, native_module};
 use crate::builtins::args::param;
 use crate::process::codec::{decode, encode, Wire};
@@ -24,7 +24,6 @@ use crate::process::protocol::{Reply, Request};
 use crate::process::spawn::{Received, Spec, MAX_DEPTH};
 use crate::vm::errors::{type_error, value_error, PyErr};
 use crate::vm::objects::{Args, BuiltinFunction, Class, Module, NativeObj};
-use crate::vm::ops::as_f64;
 use crate::vm::types::{exc, type_name};
 use crate::vm::value::Value;
 use crate::vm::vm::Vm;
@@ -255,19 +254,6 @@ fn run(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
             kwargs,
         },
     )
-}
-
-fn timeout_arg(v: Option<&Value>) -> PyResult<Option<Duration>> {
-    match v {
-        None | Some(Value::None) => Ok(None),
-        Some(v) => match as_f64(v) {
-            Some(t) => Ok(Some(Duration::from_secs_f64(t?.clamp(0.0, 1e9)))),
-            None => Err(type_error(format!(
-                "timeout must be a number or None, not {}",
-                type_name(v)
-            ))),
-        },
-    }
 }
 
 /// `recv(timeout=None)`: the next reply, decoded.

@@ -149,7 +149,8 @@ fn channel_send(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn timeout_arg(v: Option<&Value>) -> PyResult<Option<Duration>> {
+/// A `timeout=` argument in seconds (None: wait for ever), as multiprocessing takes it.
+pub(super) fn timeout_arg(v: Option<&Value>) -> PyResult<Option<Duration>> {
     match v {
         None | Some(Value::None) => Ok(None),
         Some(v) => match as_f64(v) {
