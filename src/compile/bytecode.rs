@@ -174,25 +174,52 @@ pub enum Op {
     YieldFrom,
     /// `[] -> [locals dict]` (class bodies and `locals()`).
     LoadLocals,
+
+    // ---- Superinstructions: only in `Code::quick`, never emitted or disassembled ----
+    // Each one does the work of the instruction in its slot and of the one after it (which
+    // is still there, so a jump to it runs it alone), then skips that one.
+    /// `LoadFast(a); LoadFast(b)`.
+    LoadFastLoadFast(u16, u16),
+    /// `LoadFast(a); LoadConst(k)`.
+    LoadFastLoadConst(u16, u16),
+    /// `StoreFast(a); LoadFast(b)`.
+    StoreFastLoadFast(u16, u16),
+    /// `Binary(op)` or `Inplace(op)` (the flag), then `StoreFast(a)`.
+    BinaryStoreFast(BinOp, bool, u16),
+    /// `Compare(op); PopJumpIfFalse(t)`.
+    CompareJumpIfFalse(CmpOp, u32),
+    /// `Compare(op); PopJumpIfTrue(t)`.
+    CompareJumpIfTrue(CmpOp, u32),
 }
 
 /// How an operand of a jump is patched after emission.
 impl Op {
     pub fn jump_target(&self) -> Option<u32> {
-        use Op::*;
-        match *self {
-            ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t) | JumpIfFalseOrPop(t)
-            | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => Some(t),
-            _ => None,
-        }
+        let mut op = *self;
+        op.jump_target_mut().map(|t| *t)
     }
 
     pub fn set_jump_target(&mut self, target: u32) {
+        if let Some(t) = self.jump_target_mut() {
+            *t = target;
+        }
+    }
+
+    fn jump_target_mut(&mut self) -> Option<&mut u32> {
         use Op::*;
         match self {
-            ForIter(t) | Jump(t) | JumpBack(t) | PopJumpIfFalse(t) | PopJumpIfTrue(t) | JumpIfFalseOrPop(t)
-            | JumpIfTrueOrPop(t) | SetupFinally(t) | SetupWith(t) => *t = target,
-            _ => {}
+            ForIter(t)
+            | Jump(t)
+            | JumpBack(t)
+            | PopJumpIfFalse(t)
+            | PopJumpIfTrue(t)
+            | JumpIfFalseOrPop(t)
+            | JumpIfTrueOrPop(t)
+            | SetupFinally(t)
+            | SetupWith(t)
+            | CompareJumpIfFalse(_, t)
+            | CompareJumpIfTrue(_, t) => Some(t),
+            _ => None,
         }
     }
 }
@@ -218,6 +245,9 @@ pub struct Code {
     pub name: Arc<str>,
     pub qualname: Arc<str>,
     pub ops: Vec<Op>,
+    /// `ops` with superinstructions (see `quicken`), which the uncounted dispatch loop runs.
+    /// Same length and indices as `ops`, so spans, jumps and handlers apply to both.
+    pub quick: Vec<Op>,
     /// The source span of each instruction (parallel to `ops`), for tracebacks and `dis`.
     pub spans: Vec<Span>,
     pub consts: Vec<Value>,
@@ -271,3 +301,6 @@ impl std::fmt::Debug for Code {
         write!(f, "<code object {}>", self.qualname)
     }
 }
+
+// The dispatch loop copies an instruction per step: keep it one machine word.
+const _: () = assert!(std::mem::size_of::<Op>() == 8);

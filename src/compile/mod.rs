@@ -4,6 +4,7 @@
 pub mod bytecode;
 pub mod dis;
 mod expr;
+mod quicken;
 mod stmt;
 pub mod symtable;
 
@@ -210,6 +211,7 @@ impl<'a> Compiler<'a> {
         Arc::new(Code {
             name: self.intern(&u.name),
             qualname: self.intern(&u.qualname),
+            quick: quicken::quicken(&u.ops),
             ops: u.ops,
             spans: u.spans,
             consts: u.consts,

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::errors::{attribute_error, type_error, PyErr};
 use super::frame::Frame;
+use super::method_cache::MethodCache;
 use super::objects::{new_attr_map, Args, BoundMethod, BuiltinType, Class, SuperObj};
 use super::types::{type_name, type_of, types};
 use super::value::Value;
@@ -61,24 +62,22 @@ pub fn store_instance_attr_fast(obj: &Value, name: &Arc<str>, v: Value) -> Optio
 }
 
 /// For `LoadMethod`: a function found on the class of an instance or built-in value, when
-/// the instance dict does not shadow it.
+/// the instance dict does not shadow it (class lookups go through the thread's method cache).
 #[inline]
-pub fn method_fast(obj: &Value, name: &str) -> Option<Value> {
-    match obj {
+pub fn method_fast(cache: &mut MethodCache, obj: &Value, name: &Arc<str>) -> Option<Value> {
+    let class = match obj {
         Value::Instance(inst) => {
             if inst.dict.lock().contains_key(name) {
                 return None;
             }
-            match inst.class.lookup(name) {
-                Some(f @ (Value::Function(_) | Value::Builtin(_))) => Some(f),
-                _ => None,
-            }
+            &inst.class
         }
-        Value::Class(_) | Value::Module(_) | Value::Super(_) | Value::Native(_) => None,
-        _ => match type_of(obj).lookup(name) {
-            Some(f @ (Value::Function(_) | Value::Builtin(_))) => Some(f),
-            _ => None,
-        },
+        Value::Class(_) | Value::Module(_) | Value::Super(_) | Value::Native(_) => return None,
+        _ => type_of(obj),
+    };
+    match cache.lookup(class, name) {
+        Some(f @ (Value::Function(_) | Value::Builtin(_))) => Some(f),
+        _ => None,
     }
 }
 

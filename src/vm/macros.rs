@@ -17,3 +17,14 @@ macro_rules! top {
         $vm.stack.last().expect("operand stack underflow")
     };
 }
+
+/// `LoadFast`: pushes local `i` of frame `f`, or raises UnboundLocalError.
+macro_rules! push_local {
+    ($vm:expr, $f:expr, $i:expr) => {{
+        let v = $vm.stack[$f.base + $i as usize].clone();
+        if let Value::Null = v {
+            return Err(unbound_local(&$f.code().varnames[$i as usize]));
+        }
+        $vm.stack.push(v);
+    }};
+}

@@ -33,10 +33,12 @@ pub struct InstanceDict {
 impl InstanceDict {
     #[inline]
     fn position(&self, name: &str) -> Option<usize> {
+        // Names are usually the compiler's interned strings: try pointers before text.
         let p = name.as_ptr();
         self.entries
             .iter()
-            .position(|(k, _)| (k.as_ptr() == p && k.len() == name.len()) || **k == *name)
+            .position(|(k, _)| k.as_ptr() == p && k.len() == name.len())
+            .or_else(|| self.entries.iter().position(|(k, _)| **k == *name))
     }
     #[inline]
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -336,6 +338,12 @@ pub struct Class {
 /// Bumped whenever any class dict changes after creation, invalidating every class's cached
 /// [`AttrFlags`] (like CPython's type version tags, but global: class mutation is rare).
 static CLASS_EPOCH: AtomicU64 = AtomicU64::new(1);
+
+/// The current class epoch: a cached lookup made under another epoch may be stale.
+#[inline]
+pub fn class_epoch() -> u64 {
+    CLASS_EPOCH.load(Ordering::Acquire)
+}
 
 /// What `getattr`/`setattr` on an instance must look for beyond the instance dict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

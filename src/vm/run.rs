@@ -16,7 +16,6 @@ use super::value::Value;
 use super::vm::{RunExit, Vm};
 use super::PyResult;
 use crate::compile::bytecode::Op;
-use crate::syntax::ast::CmpOp;
 
 use super::unwind::{exception_matches, star_error, unbound_deref, unbound_local, unpack_error};
 
@@ -48,20 +47,79 @@ impl Vm {
                 }
             }
             let f = frame!(self);
-            let op = f.code().ops[f.ip];
+            // Counted loops run the original instructions, so every one is a tick.
+            let op = if COUNTING {
+                f.code().ops[f.ip]
+            } else {
+                f.code().quick[f.ip]
+            };
             f.ip += 1;
             match op {
                 Op::Nop => {}
+                // Superinstructions (src/compile/quicken.rs): the second half runs with `ip`
+                // on the second instruction, so its errors point at the right place.
+                Op::LoadFastLoadFast(a, b) => {
+                    push_local!(self, f, a);
+                    f.ip += 1;
+                    push_local!(self, f, b);
+                }
+                Op::LoadFastLoadConst(a, k) => {
+                    push_local!(self, f, a);
+                    f.ip += 1;
+                    let v = f.code().consts[k as usize].clone();
+                    self.stack.push(v);
+                }
+                Op::StoreFastLoadFast(a, b) => {
+                    let v = pop!(self);
+                    std::mem::replace(&mut self.stack[f.base + a as usize], v).discard();
+                    f.ip += 1;
+                    push_local!(self, f, b);
+                }
+                Op::BinaryStoreFast(bop, inplace, a) => {
+                    if let Some(r) = self.peek_arith(bop) {
+                        self.pop_two_immediates();
+                        let f = frame!(self);
+                        f.ip += 1;
+                        let slot = f.base + a as usize;
+                        std::mem::replace(&mut self.stack[slot], r).discard();
+                        continue;
+                    }
+                    let y = pop!(self);
+                    let x = pop!(self);
+                    let r = self.binary_values(bop, inplace, x, y)?;
+                    let f = frame!(self);
+                    f.ip += 1;
+                    let slot = f.base + a as usize;
+                    std::mem::replace(&mut self.stack[slot], r).discard();
+                }
+                Op::CompareJumpIfFalse(cmp, t) | Op::CompareJumpIfTrue(cmp, t) => {
+                    if let Some(r) = self.peek_compare(cmp) {
+                        self.pop_two_immediates();
+                        let f = frame!(self);
+                        f.ip += 1;
+                        if r == matches!(op, Op::CompareJumpIfTrue(..)) {
+                            f.ip = t as usize;
+                        }
+                        continue;
+                    }
+                    let b = pop!(self);
+                    let a = pop!(self);
+                    let r = self.compare_values(cmp, a, b)?;
+                    frame!(self).ip += 1;
+                    let truth = match r {
+                        Value::Bool(b) => b,
+                        v => self.truthy(&v)?,
+                    };
+                    if truth == matches!(op, Op::CompareJumpIfTrue(..)) {
+                        frame!(self).ip = t as usize;
+                    }
+                }
                 Op::LoadConst(k) => {
                     let v = f.code().consts[k as usize].clone();
                     self.stack.push(v);
                 }
                 Op::LoadFast(i) => {
-                    let v = self.stack[f.base + i as usize].clone();
-                    if let Value::Null = v {
-                        return Err(unbound_local(&f.code().varnames[i as usize]));
-                    }
-                    self.stack.push(v);
+                    push_local!(self, f, i);
                 }
                 Op::StoreFast(i) => {
                     let v = pop!(self);
@@ -90,20 +148,21 @@ impl Vm {
                     }
                 }
                 Op::LoadGlobal(g) => {
-                    let v = {
+                    // Pushed from inside the lookup: an `Option<Value>` carried out of it
+                    // would be moved again on the way to the stack.
+                    {
                         let globals = f.func.globals.globals.read();
-                        match &globals.values[g as usize] {
-                            Some(v) => Some(v.clone()),
-                            None => globals.builtins[g as usize].clone(),
+                        if let Some(v) = &globals.values[g as usize] {
+                            self.stack.push(v.clone());
+                            continue;
                         }
-                    };
-                    match v {
-                        Some(v) => self.stack.push(v),
-                        None => {
-                            let name = f.func.globals.slot_name(g as usize);
-                            return Err(self.undefined_name(&name));
+                        if let Some(v) = &globals.builtins[g as usize] {
+                            self.stack.push(v.clone());
+                            continue;
                         }
                     }
+                    let name = f.func.globals.slot_name(g as usize);
+                    return Err(self.undefined_name(&name));
                 }
                 Op::StoreGlobal(g) => {
                     let v = pop!(self);
@@ -220,7 +279,8 @@ impl Vm {
                 }
                 Op::LoadMethod(n) => {
                     let obj = pop!(self);
-                    if let Some(func) = super::attr::method_fast(&obj, &f.code().names[n as usize]) {
+                    let name = &f.code().names[n as usize];
+                    if let Some(func) = super::attr::method_fast(&mut self.method_cache, &obj, name) {
                         self.stack.push(func);
                         self.stack.push(obj);
                         continue;
@@ -373,51 +433,26 @@ impl Vm {
                     self.stack.push(Value::Bool(!b));
                 }
                 Op::Binary(bop) | Op::Inplace(bop) => {
-                    let inplace = matches!(op, Op::Inplace(_));
+                    if let Some(r) = self.peek_arith(bop) {
+                        self.pop_two_immediates();
+                        self.stack.push(r);
+                        continue;
+                    }
                     let b = pop!(self);
                     let a = pop!(self);
-                    // Matching by value: in the fast arms nothing is left to drop.
-                    let r = match (a, b) {
-                        (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, x, y) {
-                            Some(r) => r,
-                            None => self.binary_op(bop, Value::Int(x), Value::Int(y))?,
-                        },
-                        (Value::Float(x), Value::Float(y)) => match ops::float_fast(bop, x, y) {
-                            Some(r) => r,
-                            None => self.binary_op(bop, Value::Float(x), Value::Float(y))?,
-                        },
-                        (Value::Float(x), Value::Int(y)) => match ops::float_fast(bop, x, y as f64) {
-                            Some(r) => r,
-                            None => self.binary_op(bop, Value::Float(x), Value::Int(y))?,
-                        },
-                        (Value::Int(x), Value::Float(y)) => match ops::float_fast(bop, x as f64, y) {
-                            Some(r) => r,
-                            None => self.binary_op(bop, Value::Int(x), Value::Float(y))?,
-                        },
-                        (a, b) if inplace => self.inplace_op(bop, a, b)?,
-                        (a, b) => self.binary_op(bop, a, b)?,
-                    };
+                    let r = self.binary_values(bop, matches!(op, Op::Inplace(_)), a, b)?;
                     self.stack.push(r);
                 }
                 Op::Compare(op) => {
+                    if let Some(r) = self.peek_compare(op) {
+                        self.pop_two_immediates();
+                        self.stack.push(Value::Bool(r));
+                        continue;
+                    }
                     let b = pop!(self);
                     let a = pop!(self);
-                    let r = match (a, b) {
-                        (Value::Int(x), Value::Int(y)) if op.is_ordering() => ops::cmp_ints(op, x, y),
-                        (Value::Float(x), Value::Float(y)) if op.is_ordering() => ops::cmp_floats(op, x, y),
-                        (a, b) => match op {
-                            CmpOp::Is => a.is(&b),
-                            CmpOp::IsNot => !a.is(&b),
-                            CmpOp::In => self.contains(&b, &a)?,
-                            CmpOp::NotIn => !self.contains(&b, &a)?,
-                            _ => {
-                                let v = self.rich_compare(&a, &b, op)?;
-                                self.stack.push(v);
-                                continue;
-                            }
-                        },
-                    };
-                    self.stack.push(Value::Bool(r));
+                    let r = self.compare_values(op, a, b)?;
+                    self.stack.push(r);
                 }
                 Op::BinarySubscr => {
                     let i = pop!(self);

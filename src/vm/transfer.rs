@@ -1,16 +1,33 @@
 //! Control moving between frames inside one dispatch loop: calls that push a frame (the
 //! arguments already lie where the callee's locals go), returns, and generator suspension.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+
+use crate::compile::bytecode::Code;
 
 use super::errors::type_error;
 use super::frame::{Frame, FrameKind};
-use super::objects::Args;
+use super::objects::{Args, Function};
 use super::types::type_name;
 use super::value::Value;
 use super::vm::{CallTarget, RunExit, Vm};
 use super::PyResult;
 use smallvec::SmallVec;
+
+/// The name `Class(...)` looks up, interned once so the method cache can key on it.
+static INIT: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("__init__"));
+
+/// True when a call with `nargs` positional arguments and no keywords binds them to `code`'s
+/// parameters one to one (no defaults, `*args`, `**kwargs` or keyword-only parameters), so
+/// they can stay where they are; generators take the general path.
+#[inline]
+fn takes_exactly(code: &Code, nargs: usize) -> bool {
+    nargs == code.arg_count as usize
+        && code.kwonly_count == 0
+        && !code.flags.has_varargs
+        && !code.flags.has_varkw
+        && !code.flags.is_generator
+}
 
 impl Vm {
     /// A generator frame suspends: its frame and values go back into its generator. A
@@ -80,6 +97,19 @@ impl Vm {
         }
     }
 
+    /// The frame of `func` over arguments that already lie at `base` as its first locals:
+    /// the rest of its locals are made unbound, and its cells attached.
+    #[inline]
+    fn frame_in_place(&mut self, func: Arc<Function>, base: usize, ret_to: usize) -> Frame {
+        self.stack.resize(base + func.code.varnames.len(), Value::Null);
+        let mut frame = Frame::new(func, base);
+        frame.ret_to = ret_to;
+        if !frame.code().cellvars.is_empty() || !frame.func.closure.is_empty() {
+            self.attach_cells(&mut frame);
+        }
+        frame
+    }
+
     /// Pushes a call's frame (fast path) or runs a non-Python callable and pushes its result.
     /// `callee_at` is the stack index of the callable; arguments follow it.
     #[inline]
@@ -91,27 +121,14 @@ impl Vm {
     #[inline]
     pub(super) fn call_at_with(&mut self, callee_at: usize, kw: &[(Arc<str>, Value)], below: usize) -> PyResult<()> {
         if let Value::Function(func) = &self.stack[callee_at] {
-            let code = &func.code;
             let nargs = self.stack.len() - callee_at - 1;
-            if kw.is_empty()
-                && nargs == code.arg_count as usize
-                && code.kwonly_count == 0
-                && !code.flags.has_varargs
-                && !code.flags.has_varkw
-                && !code.flags.is_generator
-            {
+            if kw.is_empty() && takes_exactly(&func.code, nargs) {
                 // Fast path: the arguments already sit where the callee's locals go, and the
                 // callable's reference moves into the frame.
-                let nvars = code.varnames.len();
                 let Value::Function(func) = std::mem::replace(&mut self.stack[callee_at], Value::Null) else {
                     unreachable!("checked above")
                 };
-                self.stack.resize(callee_at + 1 + nvars, Value::Null);
-                let mut frame = Frame::new(func, callee_at + 1);
-                frame.ret_to = callee_at - below;
-                if !frame.code().cellvars.is_empty() || !frame.func.closure.is_empty() {
-                    self.attach_cells(&mut frame);
-                }
+                let frame = self.frame_in_place(func, callee_at + 1, callee_at - below);
                 return self.push_frame(frame);
             }
             let func = func.clone();
@@ -127,11 +144,18 @@ impl Vm {
         }
         if let Value::Class(class) = &self.stack[callee_at] {
             if class.builtin.is_none() && kw.is_empty() {
-                if let Some(Value::Function(init)) = class.lookup("__init__") {
+                let class = class.clone();
+                if let Some(Value::Function(init)) = self.method_cache.lookup(&class, &INIT) {
                     // `Class(args)` with a Python __init__: run it in this loop, with the new
                     // instance in the callable's slot as `self`.
-                    let inst = super::call::new_instance(class, &self.stack[callee_at + 1..]);
+                    let inst = super::call::new_instance(&class, &self.stack[callee_at + 1..]);
                     self.stack[callee_at] = inst.clone();
+                    let nargs = self.stack.len() - callee_at;
+                    if takes_exactly(&init.code, nargs) {
+                        let mut frame = self.frame_in_place(init, callee_at, callee_at - below);
+                        frame.init_self = Some(inst);
+                        return self.push_frame(frame);
+                    }
                     let args: SmallVec<[Value; 8]> = self.stack.drain(callee_at..).collect();
                     self.stack.truncate(callee_at - below);
                     match self.frame_for_call(&init, &args, kw)? {

@@ -63,6 +63,8 @@ pub struct Vm {
     /// What `ticks` was last set to: `tick_budget - ticks` instructions ran since
     /// (deterministic runs count virtual time this way).
     pub(crate) tick_budget: i64,
+    /// Class attribute lookups of this thread (CPython's type attribute cache).
+    pub(super) method_cache: super::method_cache::MethodCache,
 }
 
 /// With an instruction budget (and no other reason to count), instructions between two
@@ -112,6 +114,7 @@ impl Vm {
             skip_traceback: false,
             repr_active: Default::default(),
             stack: Vec::with_capacity(1024),
+            method_cache: Default::default(),
         }
     }
 
