@@ -8,7 +8,7 @@ use crate::syntax::ast::{BinOp, CmpOp, Span};
 use crate::syntax::source::SourceFile;
 use crate::vm::value::Value;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Op {
     Nop,
     /// `[] -> [consts[k]]`
@@ -225,7 +225,7 @@ impl Op {
 }
 
 /// Flags describing how a code object is called.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CodeFlags {
     pub is_generator: bool,
     pub has_varargs: bool,

@@ -4,6 +4,7 @@
 pub mod bytecode;
 pub mod dis;
 mod expr;
+pub mod image;
 mod quicken;
 mod stmt;
 pub mod symtable;
@@ -35,6 +36,7 @@ impl CompileError {
 }
 
 /// The result of compiling one file.
+#[derive(Clone)]
 pub struct CompiledModule {
     pub code: Arc<Code>,
     /// Names of the module's global slots, in slot order.

@@ -16,6 +16,9 @@ pub const MAX_FRAME: usize = 1 << 30;
 /// Parent → worker.
 #[derive(Serialize, Deserialize, Debug)]
 pub enum Request {
+    /// Always the first request: the parent's compiled library modules
+    /// (`crate::library::image`), so the worker need not compile them again.
+    Preload { image: Vec<u8> },
     /// Call `func(*args, **kwargs)` and reply with [`Reply::Ok`] or [`Reply::Err`].
     Call {
         id: u64,

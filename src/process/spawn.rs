@@ -136,6 +136,24 @@ fn above_stdio(fd: OwnedFd) -> io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(new) })
 }
 
+/// Sends the worker the library this process has compiled (the first request, see
+/// `worker::run`). The pipe is grown first so the write completes at once instead of
+/// waiting for the worker to exec and read it. A worker that is already gone fails the
+/// write: it is then found dead like any other.
+fn send_library(pipe: &mut std::process::ChildStdin) {
+    use std::os::fd::AsRawFd;
+    let image = crate::library::image();
+    // SAFETY: F_SETPIPE_SZ on a pipe descriptor we own; failure only leaves the pipe small.
+    unsafe {
+        libc::fcntl(
+            pipe.as_raw_fd(),
+            libc::F_SETPIPE_SZ,
+            (image.len() + 4096).min(1 << 20) as libc::c_int,
+        );
+    }
+    let _ = super::protocol::write_frame(pipe, &Request::Preload { image: image.to_vec() });
+}
+
 impl WorkerProcess {
     /// Starts a worker. It imports the script and then sends [`Reply::Ready`].
     pub fn spawn(spec: &Spec) -> io::Result<Arc<WorkerProcess>> {
@@ -213,7 +231,10 @@ impl WorkerProcess {
             .map_err(|_| io::Error::other("the process spawner thread is gone"))??;
         // Our copy of the write end must go, or the reply pipe never reaches end of file.
         drop(reply_write);
-        let requests = child.stdin.take();
+        let mut requests = child.stdin.take();
+        if let Some(pipe) = requests.as_mut() {
+            send_library(pipe);
+        }
         let worker = Arc::new(WorkerProcess {
             pid: child.id(),
             started: Instant::now(),

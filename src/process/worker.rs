@@ -47,8 +47,26 @@ pub fn run(args: WorkerArgs) -> i32 {
             return 70;
         }
     };
-    let requests = BufReader::new(requests);
+    let mut requests = BufReader::new(requests);
     let replies = BufWriter::new(replies);
+    match read_frame::<Request>(&mut requests) {
+        Ok(Some(Request::Preload { image })) => {
+            if let Err(e) = crate::library::preload(&image) {
+                // Not fatal: the worker compiles the library itself, only slower.
+                eprintln!("gilsim: a worker could not use its parent's compiled library ({e})");
+            }
+        }
+        // The parent is gone before saying anything.
+        Ok(None) => return 1,
+        Ok(Some(other)) => {
+            eprintln!("gilsim: a worker process expected its parent's library first, not {other:?}");
+            return 70;
+        }
+        Err(e) => {
+            eprintln!("gilsim: a worker process could not read from its parent ({e})");
+            return 70;
+        }
+    }
 
     let src = match crate::driver::read_source(&args.script) {
         Ok(s) => s,
@@ -171,6 +189,8 @@ pub fn serve(
                 return wind_down(vm, code);
             }
             Request::Stats => Reply::Stats(stats(vm, pid, startup_us)),
+            // Only meaningful before the script is imported (see `run`).
+            Request::Preload { .. } => continue,
             Request::Shutdown => break,
         };
         vm.interp.flush_stdout();
