@@ -62,6 +62,21 @@ class Condition:
         self._lock = lock
         self.acquire = lock.acquire
         self.release = lock.release
+        # If the lock defines _release_save() and/or _acquire_restore(),
+        # these override the default implementations (which just call
+        # release() and acquire() on the lock).  Ditto for _is_owned().
+        try:
+            self._release_save = lock._release_save
+        except AttributeError:
+            pass
+        try:
+            self._acquire_restore = lock._acquire_restore
+        except AttributeError:
+            pass
+        try:
+            self._is_owned = lock._is_owned
+        except AttributeError:
+            pass
         self._waiters = []
 
     def __enter__(self):
@@ -74,24 +89,19 @@ class Condition:
         return "<Condition(%s, %d)>" % (self._lock, len(self._waiters))
 
     def _release_save(self):
-        if hasattr(self._lock, "_release_save"):
-            return self._lock._release_save()
-        self._lock.release()
-        return None
+        self._lock.release()           # No state to save
 
     def _acquire_restore(self, x):
-        if hasattr(self._lock, "_acquire_restore"):
-            self._lock._acquire_restore(x)
-        else:
-            self._lock.acquire()
+        self._lock.acquire()           # Ignore saved state
 
     def _is_owned(self):
-        if hasattr(self._lock, "_is_owned"):
-            return self._lock._is_owned()
+        # Return True if lock is owned by current_thread.
+        # This method is called only if _lock doesn't have _is_owned().
         if self._lock.acquire(False):
             self._lock.release()
             return False
-        return True
+        else:
+            return True
 
     def wait(self, timeout=None):
         if not self._is_owned():

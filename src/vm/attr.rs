@@ -622,7 +622,9 @@ pub fn no_attribute(obj: &Value, name: &str) -> PyErr {
         Value::Module(m) => attribute_error(format!("module '{}' has no attribute '{}'", m.name, name)),
         _ => attribute_error(format!("'{}' object has no attribute '{}'", type_name(obj), name)),
     };
-    let names = super::suggestions::attribute_names(obj);
-    err.state().suggestion = super::suggestions::closest(name, names.iter().map(|s| s.as_str()));
+    err.state().suggestion = Some(super::objects::Suggestion::Attribute {
+        obj: obj.clone(),
+        name: name.to_string(),
+    });
     err
 }

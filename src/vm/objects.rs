@@ -432,7 +432,30 @@ pub struct ExcState {
     pub note: Option<String>,
     /// A close name for NameError/AttributeError, shown as ". Did you mean: 'x'?" by the
     /// traceback printer (not part of `str(e)`, as in CPython).
-    pub suggestion: Option<String>,
+    pub suggestion: Option<Suggestion>,
+}
+
+/// Where a "Did you mean" suggestion comes from.
+#[derive(Clone)]
+pub enum Suggestion {
+    /// Worked out when raised (a NameError's candidates are the raising frame's names).
+    Ready(String),
+    /// The attributes of `obj` closest to `name`, searched only when the traceback is
+    /// printed, as CPython does (Lib/traceback.py `_compute_suggestion_error`): an
+    /// AttributeError that is caught (`hasattr`, `getattr` with a default) costs no search.
+    Attribute { obj: Value, name: String },
+}
+
+impl Suggestion {
+    pub fn resolve(&self) -> Option<String> {
+        match self {
+            Suggestion::Ready(s) => Some(s.clone()),
+            Suggestion::Attribute { obj, name } => {
+                let names = super::suggestions::attribute_names(obj);
+                super::suggestions::closest(name, names.iter().map(|s| s.as_str()))
+            }
+        }
+    }
 }
 
 #[derive(Clone)]

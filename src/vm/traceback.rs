@@ -72,7 +72,8 @@ impl Vm {
             Ok(m) => m,
             Err(_) => "<exception str() failed>".to_string(),
         };
-        if let Some(s) = err.state().suggestion.clone() {
+        let suggestion = err.state().suggestion.clone();
+        if let Some(s) = suggestion.and_then(|s| s.resolve()) {
             msg.push_str(&format!(". Did you mean: '{}'?", s));
         }
         if msg.is_empty() {

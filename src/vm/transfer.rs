@@ -17,16 +17,21 @@ use smallvec::SmallVec;
 /// The name `Class(...)` looks up, interned once so the method cache can key on it.
 static INIT: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from("__init__"));
 
-/// True when a call with `nargs` positional arguments and no keywords binds them to `code`'s
-/// parameters one to one (no defaults, `*args`, `**kwargs` or keyword-only parameters), so
-/// they can stay where they are; generators take the general path.
+/// No `*args`, `**kwargs` or keyword-only parameters, and not a generator: positional
+/// arguments bind to the first locals one to one.
 #[inline]
-fn takes_exactly(code: &Code, nargs: usize) -> bool {
-    nargs == code.arg_count as usize
-        && code.kwonly_count == 0
-        && !code.flags.has_varargs
-        && !code.flags.has_varkw
-        && !code.flags.is_generator
+fn plain_positional(code: &Code) -> bool {
+    code.kwonly_count == 0 && !code.flags.has_varargs && !code.flags.has_varkw && !code.flags.is_generator
+}
+
+/// For a call with `nargs` positional arguments and no keywords that leaves only defaulted
+/// parameters unfilled (`put(item)` of `def put(self, item, block=True, timeout=None)`),
+/// how many defaults to append; None when the call needs the general binder.
+#[inline]
+fn missing_defaults(func: &Function, nargs: usize) -> Option<usize> {
+    let code = &func.code;
+    let missing = (code.arg_count as usize).checked_sub(nargs)?;
+    (missing <= func.defaults.len() && plain_positional(code)).then_some(missing)
 }
 
 impl Vm {
@@ -97,10 +102,15 @@ impl Vm {
         }
     }
 
-    /// The frame of `func` over arguments that already lie at `base` as its first locals:
-    /// the rest of its locals are made unbound, and its cells attached.
+    /// The frame of `func` over arguments that already lie at `base` as its first locals,
+    /// followed by its last `missing` defaults: the rest of its locals are made unbound, and
+    /// its cells attached.
     #[inline]
-    fn frame_in_place(&mut self, func: Arc<Function>, base: usize, ret_to: usize) -> Frame {
+    fn frame_in_place(&mut self, func: Arc<Function>, base: usize, ret_to: usize, missing: usize) -> Frame {
+        if missing > 0 {
+            let d = &func.defaults;
+            self.stack.extend_from_slice(&d[d.len() - missing..]);
+        }
         self.stack.resize(base + func.code.varnames.len(), Value::Null);
         let mut frame = Frame::new(func, base);
         frame.ret_to = ret_to;
@@ -122,14 +132,17 @@ impl Vm {
     pub(super) fn call_at_with(&mut self, callee_at: usize, kw: &[(Arc<str>, Value)], below: usize) -> PyResult<()> {
         if let Value::Function(func) = &self.stack[callee_at] {
             let nargs = self.stack.len() - callee_at - 1;
-            if kw.is_empty() && takes_exactly(&func.code, nargs) {
-                // Fast path: the arguments already sit where the callee's locals go, and the
-                // callable's reference moves into the frame.
-                let Value::Function(func) = std::mem::replace(&mut self.stack[callee_at], Value::Null) else {
-                    unreachable!("checked above")
-                };
-                let frame = self.frame_in_place(func, callee_at + 1, callee_at - below);
-                return self.push_frame(frame);
+            if kw.is_empty() {
+                if let Some(missing) = missing_defaults(func, nargs) {
+                    // Fast path: the arguments already sit where the callee's locals go (the
+                    // missing ones are its defaults), and the callable's reference moves into
+                    // the frame.
+                    let Value::Function(func) = std::mem::replace(&mut self.stack[callee_at], Value::Null) else {
+                        unreachable!("checked above")
+                    };
+                    let frame = self.frame_in_place(func, callee_at + 1, callee_at - below, missing);
+                    return self.push_frame(frame);
+                }
             }
             let func = func.clone();
             let args: SmallVec<[Value; 8]> = self.stack.drain(callee_at + 1..).collect();
@@ -151,8 +164,8 @@ impl Vm {
                     let inst = super::call::new_instance(&class, &self.stack[callee_at + 1..]);
                     self.stack[callee_at] = inst.clone();
                     let nargs = self.stack.len() - callee_at;
-                    if takes_exactly(&init.code, nargs) {
-                        let mut frame = self.frame_in_place(init, callee_at, callee_at - below);
+                    if let Some(missing) = missing_defaults(&init, nargs) {
+                        let mut frame = self.frame_in_place(init, callee_at, callee_at - below, missing);
                         frame.init_self = Some(inst);
                         return self.push_frame(frame);
                     }

@@ -149,7 +149,8 @@ impl Vm {
             candidates.extend(f.func.globals.items().into_iter().map(|(k, _)| k.to_string()));
         }
         candidates.extend(crate::builtins::builtin_names().into_iter().map(|n| n.to_string()));
-        err.state().suggestion = super::suggestions::closest(name, candidates.iter().map(|s| s.as_str()));
+        err.state().suggestion = super::suggestions::closest(name, candidates.iter().map(|s| s.as_str()))
+            .map(super::objects::Suggestion::Ready);
         err
     }
 }
