@@ -4,6 +4,8 @@
 pub mod chrome;
 pub mod collect;
 pub mod event;
+#[cfg(test)]
+mod fixture;
 pub mod output;
 pub mod recorder;
 pub mod step;

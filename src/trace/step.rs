@@ -232,17 +232,8 @@ fn render_stop(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trace::event::{ThreadInfo, TraceMeta};
-
-    fn ev(t_ns: u64, tid: u32, line: u32, kind: EventKind) -> Event {
-        Event {
-            t_ns,
-            pid: 1,
-            tid,
-            line,
-            kind,
-        }
-    }
+    use crate::trace::event::TraceMeta;
+    use crate::trace::fixture::{ev, threads};
 
     fn sample() -> Trace {
         Trace {
@@ -253,18 +244,7 @@ mod tests {
                 seed: Some(3),
                 ..Default::default()
             },
-            threads: vec![
-                ThreadInfo {
-                    pid: 1,
-                    tid: 1,
-                    name: "MainThread".into(),
-                },
-                ThreadInfo {
-                    pid: 1,
-                    tid: 2,
-                    name: "Thread-1".into(),
-                },
-            ],
+            threads: threads(&["MainThread", "Thread-1"]),
             events: vec![
                 ev(0, 1, 0, EventKind::GilAcquire),
                 ev(10, 2, 0, EventKind::GilWant),

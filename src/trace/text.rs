@@ -144,16 +144,10 @@ pub fn render_text(trace: &Trace) -> String {
 mod tests {
     use super::*;
     use crate::gil::Release;
-    use crate::trace::event::{Event, EventKind, ProcessInfo, ThreadInfo, TraceMeta};
+    use crate::trace::event::{EventKind, ProcessInfo, TraceMeta};
+    use crate::trace::fixture::{ev, threads};
 
     fn tiny() -> Trace {
-        let ev = |t_ns, tid, line, kind| Event {
-            t_ns,
-            pid: 1,
-            tid,
-            line,
-            kind,
-        };
         Trace {
             meta: TraceMeta {
                 program: "tiny.py".into(),
@@ -170,18 +164,7 @@ mod tests {
                 pid: 1,
                 name: "MainProcess".into(),
             }],
-            threads: vec![
-                ThreadInfo {
-                    pid: 1,
-                    tid: 1,
-                    name: "MainThread".into(),
-                },
-                ThreadInfo {
-                    pid: 1,
-                    tid: 2,
-                    name: "w".into(),
-                },
-            ],
+            threads: threads(&["MainThread", "w"]),
             events: vec![
                 ev(0, 1, 0, EventKind::ThreadStart),
                 ev(1_500, 1, 1, EventKind::GilAcquire),

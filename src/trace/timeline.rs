@@ -341,16 +341,7 @@ pub fn holder_lanes(trace: &Trace) -> Vec<(u32, u32, u64, u64)> {
 pub(crate) mod tests {
     use super::*;
     use crate::trace::event::{ProcessInfo, TraceMeta};
-
-    fn ev(t_ns: u64, tid: u32, line: u32, kind: EventKind) -> Event {
-        Event {
-            t_ns,
-            pid: 1,
-            tid,
-            line,
-            kind,
-        }
-    }
+    use crate::trace::fixture::{ev, threads as thread_table};
 
     /// Two threads in one process: T1 runs, is forced out by T2's drop request, T2 then
     /// waits for a lock, T1 sleeps, T2 runs and exits, T1 comes back and is still running
@@ -396,18 +387,7 @@ pub(crate) mod tests {
                 pid: 1,
                 name: "MainProcess".into(),
             }],
-            threads: vec![
-                ThreadInfo {
-                    pid: 1,
-                    tid: 1,
-                    name: "MainThread".into(),
-                },
-                ThreadInfo {
-                    pid: 1,
-                    tid: 2,
-                    name: "main-0".into(),
-                },
-            ],
+            threads: thread_table(&["MainThread", "main-0"]),
             events,
             source: vec![
                 "import threading".into(),
