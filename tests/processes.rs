@@ -337,15 +337,16 @@ fn processes_running(script: &Path) -> Vec<i32> {
 }
 
 #[test]
-fn starting_a_pool_without_the_main_guard_is_the_bootstrap_error() {
+fn starting_a_pool_without_the_main_guard_is_the_bootstrap_error_under_spawn() {
     let (out, err, code) = run(
         "no_guard",
         &[],
         r#"from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
 def double(x):
     return 2 * x
 print("top level")
-with ProcessPoolExecutor(1) as ex:
+with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as ex:
     print(list(ex.map(double, [1, 2])))
 "#,
     );
@@ -362,6 +363,42 @@ with ProcessPoolExecutor(1) as ex:
         "{err}"
     );
     assert_eq!(code, 1);
+}
+
+#[test]
+fn without_the_main_guard_the_default_fork_method_starts_workers_where_the_parent_did() {
+    // CPython on Linux forks by default: the unguarded script runs, and a worker never
+    // prints the top level. gilsim's worker stops importing the script where the parent
+    // started it, with the definitions made before that point (`double`, not `late`).
+    let (out, err, code) = run(
+        "no_guard_fork",
+        &[],
+        r#"from concurrent.futures import ProcessPoolExecutor
+import multiprocessing, os
+def double(x):
+    return 2 * x
+def pid():
+    return os.getpid()
+def late_defined(x):
+    return late(x)
+print("top level", multiprocessing.get_start_method())
+with ProcessPoolExecutor(1) as ex:
+    print(list(ex.map(double, [1, 2])))
+    print(ex.submit(pid).result() != os.getpid())
+    try:
+        ex.submit(late_defined, 1).result()
+    except NameError as e:
+        print("NameError:", e)
+def late(x):
+    return x
+"#,
+    );
+    assert_eq!(
+        out, "top level fork\n[2, 4]\nTrue\nNameError: name 'late' is not defined\n",
+        "stderr: {err}"
+    );
+    assert_eq!(err, "");
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -13,9 +13,9 @@ Differences from CPython: no `logging`, so what CPython logs through the
 the traceback to stderr) is written to sys.stderr directly; no weakrefs, so a worker holds its executor strongly, and an executor
 dropped without shutdown() keeps its idle workers until the interpreter exits (where
 `_python_exit`, registered with threading._register_atexit as in CPython, wakes them).
-ProcessPoolExecutor starts workers as CPython's spawn does, one per submit while none is
-idle, up to max_workers; a task's pickling error is raised at result(); max_tasks_per_child
-and mp_context are accepted but not used.
+ProcessPoolExecutor starts workers one per submit while none is idle, up to max_workers,
+with mp_context's start method (by default multiprocessing's, 'fork' as on Linux); a task's
+pickling error is raised at result(); max_tasks_per_child is accepted but not used.
 """
 
 import _thread
@@ -951,7 +951,7 @@ class _ProcessWorker:
     def __init__(self, executor, name):
         import _gilsim_process
         self.executor = executor
-        self.process = _gilsim_process.start(name, 'pool')
+        self.process = _gilsim_process.start(name, 'pool', None, executor._start_method)
         self.thread = threading.Thread(target=self.serve, daemon=True,
                                        name='ProcessPoolFeeder-' + name)
 
@@ -1003,7 +1003,8 @@ class ProcessPoolExecutor(Executor):
             max_workers: The maximum number of processes that can be used to
                 execute the given calls. If None or not given then as many
                 worker processes will be created as the machine has processors.
-            mp_context: Accepted for compatibility: workers are always spawned.
+            mp_context: A multiprocessing context; its start method decides what a
+                worker does with the script's top level (see multiprocessing).
             initializer: A callable used to initialize worker processes.
             initargs: A tuple of arguments to pass to the initializer.
         """
@@ -1020,6 +1021,8 @@ class ProcessPoolExecutor(Executor):
                 raise TypeError("max_tasks_per_child must be an integer")
             elif max_tasks_per_child <= 0:
                 raise ValueError("max_tasks_per_child must be >= 1")
+        import multiprocessing
+        self._start_method = multiprocessing._method_of(mp_context)
         self._initializer = initializer
         self._initargs = initargs
         self._call_queue = queue.SimpleQueue()

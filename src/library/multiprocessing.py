@@ -1,4 +1,4 @@
-"""Process-based parallelism, with CPython's spawn start method.
+"""Process-based parallelism, with CPython's start methods as seen on Linux.
 
 gilsim's version of CPython 3.11's Lib/multiprocessing (process.py, pool.py, context.py
 and spawn.py in one module), on top of `_gilsim_process`. Each worker is a new gilsim
@@ -9,8 +9,14 @@ and classes travel by module and qualified name, values by value.
 Every blocking wait is either a `_gilsim_process` call that gives up the interpreter lock
 or a threading primitive, so deadlock detection sees it.
 
-Differences from CPython: there is only the spawn start method (set_start_method and
-get_context accept 'fork' and 'forkserver' but still spawn); when a pool worker dies, the
+The default start method is 'fork', as on Linux: a worker still imports the main script,
+but stops where its parent started it, keeping the definitions made so far and printing
+nothing, which is the state a forked child starts in, so unguarded scripts run as they do
+under CPython on Linux. 'spawn' (and 'forkserver', treated as spawn) makes starting a
+process while the script is being imported CPython's bootstrapping error.
+
+Differences from CPython: under 'fork', the script's top-level work before that point runs
+again in the worker (a forked child would inherit its results instead); when a pool worker dies, the
 task it was running and those still queued fail with BrokenProcessPool instead of waiting
 for ever (bpo-22393); Pipe and Queue ends reach a child only as arguments of Process
 (not through a Pool, nor inside another object), Queue.qsize() is NotImplementedError (as
@@ -64,8 +70,13 @@ def set_start_method(method, force=False):
 
 def get_start_method(allow_none=False):
     if _start_method is None and not allow_none:
-        return 'spawn'
+        return 'fork'
     return _start_method
+
+
+def _method_of(context):
+    """The start method a pool or process made with `context` (None: the default) uses."""
+    return context.get_start_method() if context is not None else get_start_method()
 
 
 def get_all_start_methods():
@@ -73,7 +84,7 @@ def get_all_start_methods():
 
 
 class _Context:
-    """What get_context() returns: the module's API (every method spawns here)."""
+    """What get_context() returns: the module's API, with this context's start method."""
 
     def __init__(self, method):
         self._name = method
@@ -82,10 +93,12 @@ class _Context:
         return self._name
 
     def Process(self, *args, **kwargs):
-        return Process(*args, **kwargs)
+        p = Process(*args, **kwargs)
+        p._start_method = self._name
+        return p
 
     def Pool(self, processes=None, initializer=None, initargs=(), maxtasksperchild=None):
-        return Pool(processes, initializer, initargs, maxtasksperchild)
+        return Pool(processes, initializer, initargs, maxtasksperchild, context=self)
 
     def cpu_count(self):
         return cpu_count()
@@ -106,7 +119,7 @@ class _Context:
 def get_context(method=None):
     if method not in ('spawn', 'fork', 'forkserver', None):
         raise ValueError('cannot find context for %r' % method)
-    return _Context(method or 'spawn')
+    return _Context(method or get_start_method())
 
 
 def freeze_support():
@@ -215,6 +228,8 @@ class Process:
     """Process objects represent activity run in a separate process
     (process.py BaseProcess)."""
 
+    _start_method = None   # set by a context's Process(); None: the default
+
     def __init__(self, group=None, target=None, name=None, args=(), kwargs={},
                  *, daemon=None):
         assert group is None, 'group argument must be None for now'
@@ -245,7 +260,8 @@ class Process:
             func, args, kwargs = (self._target or _noop), self._args, self._kwargs
         else:
             func, args, kwargs = self.run, (), {}
-        worker = _p.start(self._name, 'process', _handles((func, args, kwargs)))
+        worker = _p.start(self._name, 'process', _handles((func, args, kwargs)),
+                          self._start_method or get_start_method())
         try:
             worker.run(func, args, kwargs)
         except BaseException:
@@ -670,7 +686,7 @@ class _PoolWorker:
     def __init__(self, pool, name):
         self.pool = pool
         self.name = name
-        self.process = _p.start(name, 'pool')
+        self.process = _p.start(name, 'pool', None, pool._start_method)
         self.thread = threading.Thread(target=self.serve, daemon=True,
                                        name='PoolFeeder-' + name)
 
@@ -726,6 +742,7 @@ class Pool:
         if initializer is not None and not callable(initializer):
             raise TypeError('initializer must be a callable')
         self._processes = processes
+        self._start_method = _method_of(context)
         self._initializer = initializer
         self._initargs = initargs
         self._taskqueue = queue.SimpleQueue()

@@ -88,16 +88,29 @@ builtin!(POLL, "poll", poll);
 builtin!(WAIT, "wait", wait);
 builtin!(PID, "pid", pid);
 
-/// `start(name, role)`: a new worker process running this program's script.
+/// `start(name, role, inherit=None, method='spawn')`: a new worker process running this
+/// program's script. `method` is the start method the program asked for.
 fn start(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
-    arity(&args, "start", 2, 3)?;
+    arity(&args, "start", 2, 4)?;
     let inherit = match args.pos.get(2) {
-        None => Vec::new(),
+        None | Some(Value::None) => Vec::new(),
         Some(v) => super::process_channel::fd_list(vm, v)?,
     };
     let name = vm.str(&args.pos[0])?;
     let role = vm.str(&args.pos[1])?;
+    let method = match args.pos.get(3) {
+        Some(v) => vm.str(v)?,
+        None => "spawn".to_string(),
+    };
     if crate::process::importing_main(&vm.interp) {
+        // A worker re-running the script has reached the point where its parent started
+        // it. Under spawn that is CPython's bootstrapping error. A forked child would never
+        // run this code, because it starts as a copy of its parent at this very point, so
+        // the worker stops importing here and has the state that copy would have
+        // (src/process/worker.rs `serve`).
+        if method == "fork" {
+            return Err(PyErr::new(&exc().bootstrap_stop, ""));
+        }
         return Err(PyErr::new(&exc().runtime_error, crate::process::BOOTSTRAP_ERROR));
     }
     if crate::process::spawn::depth() >= MAX_DEPTH {

@@ -142,17 +142,35 @@ pub fn serve(
     transport: &mut dyn Transport,
 ) -> i32 {
     let interp = vm.interp.clone();
-    match crate::driver::run_module_code(vm, "__mp_main__", compiled) {
+    // What the import prints is held back until we know whether this was a fork-like start.
+    interp.stdout.hold();
+    let imported = crate::driver::run_module_code(vm, "__mp_main__", compiled);
+    let main = match imported {
         Ok(main) => {
-            // Pickled references to `__main__` find the script here too.
-            interp.modules.lock().insert("__main__".to_string(), main);
+            interp.stdout.release(true);
+            main
+        }
+        Err(e) if e.is_instance_of(&exc().bootstrap_stop) => {
+            // The script started this worker with the fork method: stop importing where
+            // the parent did, with the definitions made so far, and print nothing of it, as
+            // a forked child would (Lib/multiprocessing/popen_fork.py). Unlike a real fork,
+            // the script's earlier top-level work ran again.
+            interp.stdout.release(false);
+            let module = interp.modules.lock().get("__mp_main__").cloned();
+            match module {
+                Some(m) => m,
+                None => return wind_down(vm, 1),
+            }
         }
         Err(e) => {
             // Bootstrapping failed: the parent sees the replies end before `Ready`.
+            interp.stdout.release(true);
             let code = crate::driver::exit_code_for(vm, &e);
             return wind_down(vm, code);
         }
-    }
+    };
+    // Pickled references to `__main__` find the script here too.
+    interp.modules.lock().insert("__main__".to_string(), main);
     if let Some(p) = super::info(&interp) {
         p.inheriting.store(false, std::sync::atomic::Ordering::Relaxed);
     }

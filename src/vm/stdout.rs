@@ -27,6 +27,8 @@ pub struct Stdout {
     line_buffered: bool,
     /// Set once a write failed with a broken pipe: later output is dropped quietly.
     closed: AtomicBool,
+    /// While set, output is kept in the buffer and not written (see `hold`).
+    held: AtomicBool,
 }
 
 impl Stdout {
@@ -36,6 +38,7 @@ impl Stdout {
             writer: Mutex::new(writer),
             line_buffered,
             closed: AtomicBool::new(false),
+            held: AtomicBool::new(false),
         }
     }
 
@@ -55,13 +58,31 @@ impl Stdout {
     fn append(&self, s: &str) -> bool {
         let mut buf = self.buf.lock();
         buf.extend_from_slice(s.as_bytes());
-        buf.len() >= BUFFER_SIZE || (self.line_buffered && s.contains('\n'))
+        !self.held.load(Ordering::Relaxed) && (buf.len() >= BUFFER_SIZE || (self.line_buffered && s.contains('\n')))
+    }
+
+    /// Keeps all output back until `release` (a worker importing the main script, which may
+    /// turn out to be a fork-like start whose output a forked child would never produce).
+    pub fn hold(&self) {
+        self.held.store(true, Ordering::Relaxed);
+    }
+
+    /// Ends `hold`: what was kept back stays to be written, or is dropped with `keep` false.
+    pub fn release(&self, keep: bool) {
+        let mut buf = self.buf.lock();
+        if !keep {
+            buf.clear();
+        }
+        self.held.store(false, Ordering::Relaxed);
     }
 
     /// Writes the buffer to the OS. Never call with the interpreter lock held by a thread
     /// that other threads may need, except at start-up and shutdown.
     pub fn flush_to_os(&self) -> PyResult<()> {
         let mut buf = self.buf.lock();
+        if self.held.load(Ordering::Relaxed) {
+            return Ok(());
+        }
         let mut w = self.writer.lock();
         let data = std::mem::take(&mut *buf);
         drop(buf);

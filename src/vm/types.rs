@@ -101,6 +101,9 @@ pub struct ExcTypes {
     pub warning: Arc<Class>,
     /// gilsim's own: every live thread is blocked and nothing can wake any of them.
     pub deadlock_error: Arc<Class>,
+    /// gilsim's own, never seen by programs: a worker started with the fork method reached
+    /// the point where its parent started it (src/process/worker.rs).
+    pub bootstrap_stop: Arc<Class>,
     /// Every built-in exception class by name, for the builtins module.
     pub all: Vec<Arc<Class>>,
 }
@@ -276,6 +279,8 @@ fn build_exceptions() -> ExcTypes {
     let unsupported_operation = unsupported_operation_class(&os_error, &value_error);
     let warning = mk("Warning", e);
     let deadlock_error = mk("DeadlockError", Some(&runtime_error));
+    // Not in `all`: no program can name it.
+    let bootstrap_stop = new_builtin_class("_BootstrapStop", Some(&base_exception), BuiltinType::Exception);
     ExcTypes {
         base_exception,
         system_exit,
@@ -330,6 +335,7 @@ fn build_exceptions() -> ExcTypes {
         unicode_encode_error,
         warning,
         deadlock_error,
+        bootstrap_stop,
         all,
     }
 }
