@@ -240,6 +240,8 @@ struct WorkerCli {
     check_interval: u32,
     #[arg(long)]
     max_threads: usize,
+    #[arg(long)]
+    fork_like: bool,
     script: PathBuf,
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
@@ -252,6 +254,7 @@ impl WorkerCli {
             name: self.name,
             role: self.role,
             reply_fd: self.reply_fd,
+            fork_like: self.fork_like,
             settings: gilsim::vm::interp::InterpSettings {
                 policy: self.gil,
                 switch_interval_us: self.switch_interval_us.max(1),

@@ -324,3 +324,48 @@ if __name__ == "__main__":
     assert_eq!(r.code, Some(1), "{}", r.dump());
     assert!(r.stderr.contains("does not simulate Pipe or Queue"), "{}", r.dump());
 }
+
+/// An unguarded pool after a second of waiting at the top level (seeds/003's shape).
+const UNGUARDED_AFTER_A_WAIT: &str = r#"
+import time
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+
+def square(x):
+    return x * x
+
+t0 = time.perf_counter()
+time.sleep(1)
+t1 = time.perf_counter()
+with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context(METHOD)) as ex:
+    print(list(ex.map(square, range(4))))
+t2 = time.perf_counter()
+print(f"wait={t1 - t0:.6f} pool={t2 - t1:.6f}")
+"#;
+
+#[test]
+fn a_fork_like_worker_does_not_wait_again_for_its_parents_top_level() {
+    // A forked child starts where its parent started it: the second of waiting before the
+    // pool is not the worker's to wait again, so the pool costs its start-up only.
+    let p = script("det_fork_wait.py", &UNGUARDED_AFTER_A_WAIT.replace("METHOD", "'fork'"));
+    let r = run(&["run", "--deterministic", p.to_str().unwrap()]);
+    assert!(r.success(), "{}", r.dump());
+    assert!(r.stdout.starts_with("[0, 1, 4, 9]\n"), "{}", r.dump());
+    let f = figures(&r.stdout);
+    assert!((f["wait"] - 1.0).abs() < 0.001, "{}", r.dump());
+    assert!(
+        f["pool"] < 0.1,
+        "the worker waited again: pool = {} s\n{}",
+        f["pool"],
+        r.dump()
+    );
+
+    // Under spawn the same script is the bootstrapping error in the worker.
+    let p = script(
+        "det_spawn_wait.py",
+        &UNGUARDED_AFTER_A_WAIT.replace("METHOD", "'spawn'"),
+    );
+    let r = run(&["run", "--deterministic", p.to_str().unwrap()]);
+    assert!(!r.success(), "{}", r.dump());
+    assert!(r.stderr.contains("bootstrapping phase"), "{}", r.dump());
+}

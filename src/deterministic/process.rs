@@ -128,7 +128,14 @@ static NEXT_PID: AtomicU64 = AtomicU64::new(FIRST_PID as u64);
 
 impl SimWorker {
     /// Starts a worker named `name` (role `pool`, `process` or `replica`) running `script`.
-    pub fn start(vm: &mut Vm, s: &Arc<Scheduler>, name: &str, role: &str, script: &Path) -> PyResult<Arc<SimWorker>> {
+    pub fn start(
+        vm: &mut Vm,
+        s: &Arc<Scheduler>,
+        name: &str,
+        role: &str,
+        script: &Path,
+        fork_like: bool,
+    ) -> PyResult<Arc<SimWorker>> {
         let src = crate::driver::read_source(script).map_err(|m| PyErr::new(&exc().os_error, m))?;
         let compiled = crate::driver::compile_source(&src, false)
             .map_err(|d| PyErr::new(&exc().syntax_error, d.first.message.clone()))?;
@@ -147,7 +154,7 @@ impl SimWorker {
         );
         let _ = interp
             .process
-            .set(Arc::new(crate::process::ProcessInfo::new(name, role)));
+            .set(Arc::new(crate::process::ProcessInfo::new(name, role, fork_like)));
         let Some(main) = interp.threads.register("MainThread") else {
             return Err(PyErr::new(&exc().runtime_error, "cannot start a worker: thread limit"));
         };

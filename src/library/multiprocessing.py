@@ -15,8 +15,9 @@ nothing, which is the state a forked child starts in, so unguarded scripts run a
 under CPython on Linux. 'spawn' (and 'forkserver', treated as spawn) makes starting a
 process while the script is being imported CPython's bootstrapping error.
 
-Differences from CPython: under 'fork', the script's top-level work before that point runs
-again in the worker (a forked child would inherit its results instead); when a pool worker dies, the
+Differences from CPython: under 'fork', the script's top-level code before that point runs
+again in the worker, with its time.sleep() calls skipped (a forked child would inherit its
+results instead); when a pool worker dies, the
 task it was running and those still queued fail with BrokenProcessPool instead of waiting
 for ever (bpo-22393); Pipe and Queue ends reach a child only as arguments of Process
 (not through a Pool, nor inside another object), Queue.qsize() is NotImplementedError (as

@@ -135,6 +135,7 @@ fn start(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         args: vm.interp.argv.iter().skip(1).cloned().collect(),
         settings: vm.interp.settings.clone(),
         inherit,
+        fork_like: method == "fork",
     };
     Ok(handle_value(Handle::start(vm, &spec)?))
 }

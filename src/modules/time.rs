@@ -142,6 +142,9 @@ fn sleep(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     if nanos < 0 {
         return Err(value_error("sleep length must be non-negative"));
     }
+    if crate::process::replaying_fork(&vm.interp) {
+        return Ok(Value::None);
+    }
     block_for(vm, Duration::from_nanos(nanos as u64))?;
     Ok(Value::None)
 }

@@ -36,6 +36,7 @@ impl Handle {
                 &spec.name,
                 &spec.role,
                 &spec.script,
+                spec.fork_like,
             )?));
         }
         let w = vm

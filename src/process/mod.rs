@@ -31,14 +31,18 @@ pub struct ProcessInfo {
     /// True while the worker imports the main script: starting a process then is the
     /// bootstrapping error (`current_process()._inheriting` in CPython).
     pub inheriting: AtomicBool,
+    /// Started with the fork method: the import replays the parent's top level up to the
+    /// point it started this worker (src/process/worker.rs `serve`).
+    pub fork_like: bool,
 }
 
 impl ProcessInfo {
-    pub fn new(name: &str, role: &str) -> ProcessInfo {
+    pub fn new(name: &str, role: &str, fork_like: bool) -> ProcessInfo {
         ProcessInfo {
             name: name.to_string(),
             role: role.to_string(),
             inheriting: AtomicBool::new(true),
+            fork_like,
         }
     }
 }
@@ -82,6 +86,12 @@ pub fn importing_main(interp: &crate::vm::interp::Interpreter) -> bool {
     info(interp)
         .map(|p| p.inheriting.load(std::sync::atomic::Ordering::Relaxed))
         .unwrap_or(false)
+}
+
+/// True while a worker started with the fork method replays its parent's top level: a
+/// forked child would start after it, so waiting in it (`time.sleep`) is skipped.
+pub fn replaying_fork(interp: &crate::vm::interp::Interpreter) -> bool {
+    info(interp).is_some_and(|p| p.fork_like && p.inheriting.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// Who the process running `interp` is, if it is a worker: a simulated process's own

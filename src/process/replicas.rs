@@ -53,6 +53,7 @@ pub fn run(vm: &mut Vm, script: &Path, args: &[String], n: usize, started: Insta
             args: args.to_vec(),
             settings: vm.interp.settings.clone(),
             inherit: Vec::new(),
+            fork_like: false,
         };
         vm.sync_clock();
         let asked = crate::clock::now();

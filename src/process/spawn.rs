@@ -48,6 +48,8 @@ pub struct Spec {
     /// `sys.argv[1:]` in the worker.
     pub args: Vec<String>,
     pub settings: InterpSettings,
+    /// Started with the fork method (see `ProcessInfo::fork_like`).
+    pub fork_like: bool,
     /// Descriptors the worker inherits under the same numbers (the ends of
     /// `multiprocessing.Pipe` and `Queue` passed to `Process`).
     pub inherit: Vec<RawFd>,
@@ -187,6 +189,7 @@ impl WorkerProcess {
             .arg(s.check_interval.to_string())
             .arg("--max-threads")
             .arg(s.max_threads.to_string())
+            .args(spec.fork_like.then_some("--fork-like"))
             .arg(&spec.script)
             .arg("--")
             .args(&spec.args)

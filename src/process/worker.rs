@@ -33,13 +33,14 @@ pub struct WorkerArgs {
     pub reply_fd: RawFd,
     pub settings: InterpSettings,
     pub args: Vec<String>,
+    pub fork_like: bool,
 }
 
 /// Runs a worker to its end; returns the process exit code.
 pub fn run(args: WorkerArgs) -> i32 {
     crate::clock::init();
     let started = crate::clock::now();
-    let _ = PROCESS.set(ProcessInfo::new(&args.name, &args.role));
+    let _ = PROCESS.set(ProcessInfo::new(&args.name, &args.role, args.fork_like));
     let (requests, replies) = match take_pipes(args.reply_fd) {
         Ok(p) => p,
         Err(e) => {
