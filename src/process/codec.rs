@@ -163,7 +163,15 @@ impl Encoder<'_> {
                         module: "builtins".into(),
                         qualname: format!("{owner}.{}", b.name),
                     },
-                    None => return Err(cannot_pickle("builtin_function_or_method")),
+                    // A module's function (`math.sqrt`, `os.getpid`): by module and name, as
+                    // pickle saves built-in functions (Lib/pickle.py `save_global`).
+                    None => match builtin_module_owner(self.vm, b) {
+                        Some(module) => Wire::Global {
+                            module,
+                            qualname: b.name.to_string(),
+                        },
+                        None => return Err(cannot_pickle("builtin_function_or_method")),
+                    },
                 },
             },
             Value::BoundMethod(m) => {
@@ -312,6 +320,20 @@ fn builtin_method_owner(b: &'static crate::vm::objects::BuiltinFunction) -> Opti
             .is_some_and(|v| matches!(v, Value::Builtin(m) if std::ptr::eq(*m, b)))
     })
     .map(|(_, name)| name)
+}
+
+/// The imported module that has `b` as the attribute of its name, if any.
+fn builtin_module_owner(vm: &Vm, b: &'static crate::vm::objects::BuiltinFunction) -> Option<String> {
+    let modules = vm.interp.modules.lock();
+    let mut owners: Vec<&String> = modules
+        .iter()
+        .filter(|(_, m)| matches!(m.get(b.name), Some(Value::Builtin(f)) if std::ptr::eq(f, b)))
+        .map(|(name, _)| name)
+        .collect();
+    // Several modules may re-export it (`from math import sqrt` in a script): the shortest
+    // name is the library module itself, and the choice does not depend on map order.
+    owners.sort_by_key(|n| (n.starts_with('_'), n.len(), n.to_string()));
+    owners.first().map(|n| n.to_string())
 }
 
 #[cold]
