@@ -369,3 +369,19 @@ fn a_fork_like_worker_does_not_wait_again_for_its_parents_top_level() {
     assert!(!r.success(), "{}", r.dump());
     assert!(r.stderr.contains("bootstrapping phase"), "{}", r.dump());
 }
+
+#[test]
+fn a_simulated_process_has_its_own_pid() {
+    let p = script(
+        "det_pid.py",
+        "import os\n\
+         from concurrent.futures import ProcessPoolExecutor\n\
+         if __name__ == '__main__':\n\
+         \x20   with ProcessPoolExecutor(2) as ex:\n\
+         \x20       pids = {ex.submit(os.getpid).result() for _ in range(4)}\n\
+         \x20   print(os.getpid() not in pids, len(pids) >= 1)\n",
+    );
+    let r = run(&["run", "--deterministic", p.to_str().unwrap()]);
+    assert!(r.success(), "{}", r.dump());
+    assert_eq!(r.stdout, "True True\n", "{}", r.dump());
+}

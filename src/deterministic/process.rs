@@ -152,13 +152,13 @@ impl SimWorker {
             gil,
             interval,
         );
-        let _ = interp
-            .process
-            .set(Arc::new(crate::process::ProcessInfo::new(name, role, fork_like)));
+        let pid = NEXT_PID.fetch_add(1, Ordering::Relaxed) as u32;
+        let info = crate::process::ProcessInfo::new(name, role, fork_like);
+        let _ = info.simulated_pid.set(pid);
+        let _ = interp.process.set(Arc::new(info));
         let Some(main) = interp.threads.register("MainThread") else {
             return Err(PyErr::new(&exc().runtime_error, "cannot start a worker: thread limit"));
         };
-        let pid = NEXT_PID.fetch_add(1, Ordering::Relaxed) as u32;
         let worker = Arc::new(SimWorker {
             pid,
             name: name.to_string(),

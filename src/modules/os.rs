@@ -104,9 +104,11 @@ fn cpu_count(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     })
 }
 
-fn getpid(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+fn getpid(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     arity(&args, "getpid", 0, 0)?;
-    Ok(Value::Int(std::process::id() as i64))
+    // A simulated process (deterministic runs) has its own pid, as a real one would.
+    let simulated = crate::process::info(&vm.interp).and_then(|p| p.simulated_pid.get().copied());
+    Ok(Value::Int(simulated.unwrap_or_else(std::process::id) as i64))
 }
 
 fn getppid(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {

@@ -34,6 +34,8 @@ pub struct ProcessInfo {
     /// Started with the fork method: the import replays the parent's top level up to the
     /// point it started this worker (src/process/worker.rs `serve`).
     pub fork_like: bool,
+    /// A simulated process's pid (deterministic runs), which `os.getpid()` reports there.
+    pub simulated_pid: std::sync::OnceLock<u32>,
 }
 
 impl ProcessInfo {
@@ -43,6 +45,7 @@ impl ProcessInfo {
             role: role.to_string(),
             inheriting: AtomicBool::new(true),
             fork_like,
+            simulated_pid: std::sync::OnceLock::new(),
         }
     }
 }
