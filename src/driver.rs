@@ -67,6 +67,22 @@ pub fn compile_source(src: &Arc<SourceFile>, color: bool) -> Result<CompiledModu
     })
 }
 
+/// The interpreter's teardown once the main thread is done, as at CPython's shutdown.
+fn tear_down(vm: &mut Vm) {
+    let interp = vm.interp.clone();
+    // Daemon threads still alive never run Python code again: they would find the globals
+    // cleared below (NameErrors at exit).
+    interp.threads.begin_finalizing();
+    // Module globals die with the interpreter: generators they held get to run their
+    // cleanup.
+    if let Some(main) = interp.modules.lock().get("__main__").cloned() {
+        main.clear();
+    }
+    vm.finalize_dead_generators();
+    interp.flush_stdout();
+    vm.end_thread();
+}
+
 /// Runs compiled module code as module `name`, returning the module.
 pub fn run_module_code(vm: &mut Vm, name: &str, compiled: &CompiledModule) -> PyResult<Arc<Module>> {
     let module = Module::new(name, &compiled.global_names);
@@ -234,17 +250,7 @@ pub fn run_file(path: &Path, args: &[String], opts: &RunOptions) -> i32 {
             }
         }
     }
-    // Daemon threads still alive never run Python code again: they would find the globals
-    // cleared below (NameErrors at exit).
-    interp.threads.begin_finalizing();
-    // Module globals die with the interpreter, as at CPython's shutdown: generators they
-    // held get to run their cleanup.
-    if let Some(main) = vm.interp.modules.lock().get("__main__").cloned() {
-        main.clear();
-    }
-    vm.finalize_dead_generators();
-    interp.flush_stdout();
-    vm.end_thread();
+    tear_down(&mut vm);
     // No worker process outlives the program.
     crate::process::spawn::kill_all();
     // A deterministic run's wall time is virtual too.
@@ -446,13 +452,7 @@ fn run_contained_here(compiled: &CompiledModule, script_dir: &Path, budget: u64)
         Err(e) => (1, vm.format_exception(&e)),
     };
     // The end of `run_file`: no threads to wait for, then the interpreter's teardown.
-    interp.threads.begin_finalizing();
-    if let Some(main) = vm.interp.modules.lock().get("__main__").cloned() {
-        main.clear();
-    }
-    vm.finalize_dead_generators();
-    interp.flush_stdout();
-    vm.end_thread();
+    tear_down(&mut vm);
     ContainedRun {
         code,
         report,

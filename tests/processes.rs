@@ -3,11 +3,14 @@
 //! value codec. Every run has a hard timeout, so a hang fails the test instead of stalling
 //! the suite; nothing asserts on wall-clock time.
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{running, sigkill};
 use gilsim::process::codec::{decode, encode, Wire};
 use gilsim::vm::value::Value;
 use gilsim::vm::vm::Vm;
@@ -215,24 +218,6 @@ fn pids_after(text: &str, tag: &str) -> Vec<i32> {
         .filter_map(|l| l.strip_prefix(tag))
         .flat_map(|rest| rest.split_whitespace().map(|p| p.parse::<i32>().expect("pid")))
         .collect()
-}
-
-fn sigkill(pid: i32) {
-    // SAFETY: kill(2) has no memory-safety preconditions.
-    unsafe {
-        libc::kill(pid, libc::SIGKILL);
-    }
-}
-
-/// A process that exists and has not died (a zombie has died: only its entry remains).
-fn running(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => {
-            let state = stat.rsplit(')').next().and_then(|r| r.split_whitespace().next());
-            !matches!(state, Some("Z") | Some("X") | None)
-        }
-        Err(_) => false,
-    }
 }
 
 #[test]

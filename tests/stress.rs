@@ -30,7 +30,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::{gilsim, Run};
+use common::{gilsim, running, sigkill, Run};
 
 // ---------------------------------------------------------------------------------------
 // Knobs and helpers
@@ -121,24 +121,6 @@ fn run(flags: &[&str], script: &Path, args: &[String]) -> Run {
         code: status.code(),
         stdout: out.join().expect("stdout reader"),
         stderr: err.join().expect("stderr reader"),
-    }
-}
-
-fn sigkill(pid: i32) {
-    // SAFETY: kill(2) has no memory-safety preconditions.
-    unsafe {
-        libc::kill(pid, libc::SIGKILL);
-    }
-}
-
-/// A process that exists and has not died (a zombie has died: only its entry remains).
-fn running(pid: i32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => {
-            let state = stat.rsplit(')').next().and_then(|r| r.split_whitespace().next());
-            !matches!(state, Some("Z") | Some("X") | None)
-        }
-        Err(_) => false,
     }
 }
 
@@ -640,7 +622,9 @@ def nap(t):
     time.sleep(t)
     return t
 if __name__ == "__main__":
-    ex = ProcessPoolExecutor(3)
+    # Spawn: the workers must run the top level above (and its waits) when they start.
+    import multiprocessing
+    ex = ProcessPoolExecutor(3, mp_context=multiprocessing.get_context("spawn"))
     fs = [ex.submit(nap, 0.5) for _ in range(3)]
     ex.shutdown()
     print([type(f.exception()).__name__ for f in fs])

@@ -20,7 +20,7 @@ use super::progress_bar;
 use serde_json::{json, Value};
 
 use crate::gil::Policy;
-use crate::trace::svg::{esc, num, text_width, FONT, INK, MUTED};
+use crate::trace::svg::{esc, num, svg_open, text_width, MUTED};
 
 /// The most workers of one run (`gilsim run --processes` takes at most 256).
 pub const MAX_WORKERS: u32 = 256;
@@ -742,14 +742,7 @@ fn plot_svg(p: &Plot) -> String {
     let x = |v: f64| X0 + v / x_end * (X1 - X0);
     let y = |v: f64| Y_BOTTOM - v / y_end * (Y_BOTTOM - Y_TOP);
 
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
-         font-family=\"{FONT}\" font-size=\"12\" fill=\"{INK}\">",
-        w = num(PLOT_W),
-        h = num(PLOT_H)
-    );
+    let mut out = svg_open(PLOT_W, PLOT_H);
     let _ = writeln!(out, "<title>{}</title>", esc(&p.title));
     let _ = writeln!(
         out,

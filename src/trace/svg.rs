@@ -65,6 +65,19 @@ const HOLDER: [(&str, &str); 9] = [
     ("#cc6677", "#ffffff"),
 ];
 
+/// The opening `<svg>` tag of a picture `width` × `height`, in the house font and ink.
+pub(crate) fn svg_open(width: f64, height: f64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
+         font-family=\"{FONT}\" font-size=\"12\" fill=\"{INK}\">",
+        w = num(width),
+        h = num(height)
+    );
+    out
+}
+
 /// Escapes text for XML content and attribute values.
 pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -395,14 +408,7 @@ pub fn render_svg(trace: &Trace) -> String {
     let legend_y = axis_y + 52.0;
     let height = legend_y + 38.0;
 
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" \
-         font-family=\"{FONT}\" font-size=\"12\" fill=\"{INK}\">",
-        w = num(WIDTH),
-        h = num(height)
-    );
+    let mut out = svg_open(WIDTH, height);
     let program = if m.program.is_empty() {
         "trace"
     } else {

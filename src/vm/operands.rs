@@ -50,46 +50,31 @@ impl Vm {
         unsafe { self.stack.set_len(n - 2) }
     }
 
-    /// `a op b` for `Binary`/`Inplace`, with the int and float fast paths inline.
+    /// `a op b` for `Binary`/`Inplace` once `peek_arith` has declined: the general
+    /// operators. Numbers have no in-place form, so they always take `binary_op`.
     #[inline(always)]
     pub(super) fn binary_values(&mut self, bop: BinOp, inplace: bool, a: Value, b: Value) -> PyResult<Value> {
-        // Matching by value: in the fast arms nothing is left to drop.
-        Ok(match (a, b) {
-            (Value::Int(x), Value::Int(y)) => match ops::int_fast(bop, x, y) {
-                Some(r) => r,
-                None => self.binary_op(bop, Value::Int(x), Value::Int(y))?,
-            },
-            (Value::Float(x), Value::Float(y)) => match ops::float_fast(bop, x, y) {
-                Some(r) => r,
-                None => self.binary_op(bop, Value::Float(x), Value::Float(y))?,
-            },
-            (Value::Float(x), Value::Int(y)) => match ops::float_fast(bop, x, y as f64) {
-                Some(r) => r,
-                None => self.binary_op(bop, Value::Float(x), Value::Int(y))?,
-            },
-            (Value::Int(x), Value::Float(y)) => match ops::float_fast(bop, x as f64, y) {
-                Some(r) => r,
-                None => self.binary_op(bop, Value::Int(x), Value::Float(y))?,
-            },
-            (a, b) if inplace => self.inplace_op(bop, a, b)?,
-            (a, b) => self.binary_op(bop, a, b)?,
-        })
+        let numbers = matches!(
+            (&a, &b),
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_))
+        );
+        if inplace && !numbers {
+            self.inplace_op(bop, a, b)
+        } else {
+            self.binary_op(bop, a, b)
+        }
     }
 
-    /// `a op b` for `Compare`: orderings of ints and floats, identity and membership inline;
-    /// the rest is a rich comparison, which may return any value.
+    /// `a op b` for `Compare` once `peek_compare` has declined: identity and membership,
+    /// or a rich comparison, which may return any value.
     #[inline(always)]
     pub(super) fn compare_values(&mut self, op: CmpOp, a: Value, b: Value) -> PyResult<Value> {
-        let r = match (a, b) {
-            (Value::Int(x), Value::Int(y)) if op.is_ordering() => ops::cmp_ints(op, x, y),
-            (Value::Float(x), Value::Float(y)) if op.is_ordering() => ops::cmp_floats(op, x, y),
-            (a, b) => match op {
-                CmpOp::Is => a.is(&b),
-                CmpOp::IsNot => !a.is(&b),
-                CmpOp::In => self.contains(&b, &a)?,
-                CmpOp::NotIn => !self.contains(&b, &a)?,
-                _ => return self.rich_compare(&a, &b, op),
-            },
+        let r = match op {
+            CmpOp::Is => a.is(&b),
+            CmpOp::IsNot => !a.is(&b),
+            CmpOp::In => self.contains(&b, &a)?,
+            CmpOp::NotIn => !self.contains(&b, &a)?,
+            _ => return self.rich_compare(&a, &b, op),
         };
         Ok(Value::Bool(r))
     }

@@ -98,3 +98,22 @@ pub fn run_with_input(args: &[&str], stdin: &str) -> Run {
 pub fn run(args: &[&str]) -> Run {
     run_with_input(args, "")
 }
+
+/// SIGKILL to `pid`.
+pub fn sigkill(pid: i32) {
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+    }
+}
+
+/// A process that exists and has not died (a zombie has died: only its entry remains).
+pub fn running(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => {
+            let state = stat.rsplit(')').next().and_then(|r| r.split_whitespace().next());
+            !matches!(state, Some("Z") | Some("X") | None)
+        }
+        Err(_) => false,
+    }
+}
