@@ -624,3 +624,27 @@ if __name__ == "__main__":
         "OSError this pipe or queue was not passed to this process when it started (gilsim passes them only as arguments of Process)\nstill fine\n"
     );
 }
+
+/// max_tasks_per_child with a backlog: each worker serves its quota, exits, and a new one
+/// takes the queued calls. CPython 3.11 hangs on this program (gh-115634, fixed in later
+/// releases), so it is checked here rather than recorded as a conformance program.
+#[test]
+fn max_tasks_per_child_replaces_workers_under_a_backlog() {
+    let text = r#"import os
+from concurrent.futures import ProcessPoolExecutor
+if __name__ == "__main__":
+    with ProcessPoolExecutor(2, max_tasks_per_child=2) as ex:
+        fs = [ex.submit(os.getpid) for _ in range(11)]
+        pids = [f.result() for f in fs]
+    counts = sorted(pids.count(p) for p in set(pids))
+    print(len(set(pids)) >= 6, max(counts) <= 2, os.getpid() not in pids)
+"#;
+    for flags in [&[][..], &["--deterministic"][..]] {
+        let (out, err, code) = run("max_tasks", flags, text);
+        assert_eq!(
+            (out.as_str(), err.as_str(), code),
+            ("True True True\n", "", 0),
+            "{flags:?}"
+        );
+    }
+}

@@ -602,12 +602,12 @@ fn run_source(name: &str, flags: &[&str], src: &str) -> Run {
     run(flags, &path, &[])
 }
 
-/// The executor's feeders stop on a None sentinel each. A feeder whose worker died drained
-/// the call queue and threw away the sentinels that another death, or shutdown(), had put
-/// there for the live feeders: one of them then waited in get() for ever, and shutdown()
-/// with it (a DeadlockError here, a hang without deadlock detection).
+/// Two workers die while a third serves. Once, the executor's feeders stopped on a None
+/// sentinel each, and the first death drained the sentinels meant for the live feeders:
+/// shutdown() then waited for ever (a DeadlockError here, a hang without deadlock
+/// detection). Collectors now end with their worker's replies; this keeps it so.
 #[test]
-fn a_second_worker_death_keeps_the_stop_sentinels() {
+fn a_second_worker_death_lets_shutdown_return() {
     let src = r#"import time
 import _gilsim_process  # which worker is this?
 info = _gilsim_process.info()
@@ -630,7 +630,7 @@ if __name__ == "__main__":
     print([type(f.exception()).__name__ for f in fs])
 "#;
     // Deterministic: the busy worker's task finishes (a simulated worker is killed at its
-    // next task), so its feeder is idle when the second death drains the queue.
+    // next task), so its collector is idle when the second death drains the queue.
     let r = run_source("lost_sentinel.py", &["--deterministic"], src);
     assert!(r.success(), "{}", r.dump());
     assert_eq!(
@@ -645,8 +645,9 @@ if __name__ == "__main__":
     assert_eq!(r.stderr, "", "{}", r.dump());
 }
 
-/// shutdown(cancel_futures=True) after shutdown(wait=False) drained the first call's
-/// sentinels: the busy feeder, once done, waited for ever.
+/// shutdown(cancel_futures=True) after shutdown(wait=False): the busy worker, once done,
+/// must still be told to finish (once, the second call drained the first one's sentinels
+/// and its feeder waited for ever).
 #[test]
 fn shutdown_twice_with_cancel_futures_returns() {
     let src = r#"import time
@@ -671,8 +672,8 @@ if __name__ == "__main__":
     }
 }
 
-/// A future cancelled while queued, then the pool breaks: the feeder that failed the
-/// queued calls raised InvalidStateError on the cancelled one (a traceback on stderr,
+/// A future cancelled while queued, then the pool breaks: the thread that failed the
+/// queued calls once raised InvalidStateError on the cancelled one (a traceback on stderr,
 /// and the rest of its clean-up skipped).
 #[test]
 fn a_broken_pool_leaves_cancelled_futures_cancelled() {

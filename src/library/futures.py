@@ -6,16 +6,22 @@ shutdown's joins) goes through threading.Condition/Event/Lock, so it ends in a `
 lock that gives up the interpreter lock and takes part in deadlock detection.
 
 ProcessPoolExecutor (Lib/concurrent/futures/process.py) runs calls in worker processes
-started through `_gilsim_process`, one feeder thread per worker moving one call at a time.
+started through `_gilsim_process`. Each worker has one call in flight at a time and a
+collector thread that reads its replies; a call is sent by whichever thread finds the
+worker free (submit() itself, or the collector as a reply comes in), not by a manager
+thread, so a round trip wakes fewer threads.
 
 Differences from CPython: no `logging`, so what CPython logs through the
 "concurrent.futures" logger (which, with no handler configured, prints "%(message)s" and
 the traceback to stderr) is written to sys.stderr directly; no weakrefs, so a worker holds its executor strongly, and an executor
 dropped without shutdown() keeps its idle workers until the interpreter exits (where
 `_python_exit`, registered with threading._register_atexit as in CPython, wakes them).
-ProcessPoolExecutor starts workers one per submit while none is idle, up to max_workers,
-with mp_context's start method (by default multiprocessing's, 'fork' as on Linux); a task's
-pickling error is raised at result(); max_tasks_per_child is accepted but not used.
+ProcessPoolExecutor starts workers one per submit while none is idle, up to max_workers
+(all at the first submit with 'fork', multiprocessing's default as on Linux); a task's
+pickling error is raised at result(); calls queued beyond the workers are marked running
+(EXTRA_QUEUED_CALLS) when a worker takes or returns a call, where CPython's manager thread
+does it soon after submit(); a worker that reaches max_tasks_per_child is replaced even
+with calls queued (CPython 3.11 can hang there, gh-115634).
 """
 
 import _thread
@@ -889,6 +895,10 @@ class ThreadPoolExecutor(Executor):
 _process_executors = []
 _process_shutdown = False
 
+# process.py EXTRA_QUEUED_CALLS: calls marked running beyond one per worker, so a worker
+# that finishes finds its next call ready. They can no longer be cancelled.
+EXTRA_QUEUED_CALLS = 1
+
 
 def _process_python_exit():
     # process.py _python_exit: let the executors still open finish their work.
@@ -945,50 +955,99 @@ def _chain_from_iterable_of_lists(iterable):
 
 
 class _ProcessWorker:
-    """One worker process and the thread that feeds it calls, one at a time (the part
-    of process.py's _ExecutorManagerThread and call queue that concerns one worker)."""
+    """One worker process and the thread that collects its replies (the part of
+    process.py's _ExecutorManagerThread that concerns one worker).
+
+    A call goes out from whichever thread finds the worker idle: submit() itself, or this
+    thread as it takes a reply. A submit→result round trip then wakes three threads (the
+    worker, this collector, the caller), where a feeder thread between submit() and the
+    pipe made it five: the feeder woke for the call, and again for the interpreter lock
+    the caller still held."""
 
     def __init__(self, executor, name):
         import _gilsim_process
         self.executor = executor
+        # The future of the call in flight; set before the call is sent.
+        self.current = None
+        # Told to finish: the end of its replies is no death.
+        self.closing = False
+        # Calls it has returned, and whether it is finishing after max_tasks_per_child.
+        self.tasks = 0
+        self.retiring = False
         self.process = _gilsim_process.start(name, 'pool', None, executor._start_method)
-        self.thread = threading.Thread(target=self.serve, daemon=True,
-                                       name='ProcessPoolFeeder-' + name)
+        self.thread = threading.Thread(target=self.collect, daemon=True,
+                                       name='ProcessPoolCollector-' + name)
 
-    def serve(self):
+    def collect(self):
         ex = self.executor
         ready = self.process.recv()
         if ready[0] != 'ready':
-            ex._worker_died(None)
+            ex._worker_died(self, None)
             return
         if ex._initializer is not None:
             ok = self.process.call(0, ex._initializer, ex._initargs, None)
             reply = self.process.recv() if ok else ('eof',)
             if reply[0] != 'ok':
-                ex._worker_died(None)
+                ex._worker_died(self, None)
                 return
+        ex._dispatch(self)
         while True:
-            item = ex._call_queue.get()
-            if item is None:
+            reply = self.process.recv()
+            future = self.current
+            if reply[0] != 'ok' and reply[0] != 'err':
+                if not self.closing:
+                    ex._worker_died(self, future)
+                elif self.retiring:
+                    ex._retired(self)
                 return
-            future, fn, args, kwargs = item
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                sent = self.process.call(0, fn, args, kwargs)
-            except BaseException as e:
-                future.set_exception(e)
-                ex._idle_worker_semaphore.release()
-                continue
-            reply = self.process.recv() if sent else ('eof',)
+            # The next call goes out before this result wakes its waiter, so the waiter
+            # finds the interpreter lock free.
+            ex._dispatch(self, finished=True)
             if reply[0] == 'ok':
                 future.set_result(reply[2])
-            elif reply[0] == 'err':
-                future.set_exception(_rebuild_exc(reply[2], reply[3]))
             else:
-                ex._worker_died(future)
-                return
-            ex._idle_worker_semaphore.release()
+                future.set_exception(_rebuild_exc(reply[2], reply[3]))
+
+
+class _Fifo:
+    """A first-in first-out list for a caller that holds its own lock (SimpleQueue would
+    take a second one, and report empty with an exception)."""
+
+    def __init__(self):
+        self._items = []
+        self._head = 0
+
+    def __bool__(self):
+        return self._head < len(self._items)
+
+    def push(self, item):
+        self._items.append(item)
+
+    def pop(self):
+        item = self._items[self._head]
+        self._items[self._head] = None
+        self._head += 1
+        if self._head == len(self._items):
+            self._items = []
+            self._head = 0
+        elif self._head > 1024 and self._head * 2 > len(self._items):
+            del self._items[:self._head]
+            self._head = 0
+        return item
+
+    def drain(self):
+        items = self._items[self._head:]
+        self._items = []
+        self._head = 0
+        return items
+
+
+def _fail(future, exc):
+    # The future may have been failed already by the worker's death, seen by its collector.
+    try:
+        future.set_exception(exc)
+    except InvalidStateError:
+        pass
 
 
 class ProcessPoolExecutor(Executor):
@@ -1016,67 +1075,154 @@ class ProcessPoolExecutor(Executor):
             self._max_workers = max_workers
         if initializer is not None and not callable(initializer):
             raise TypeError("initializer must be a callable")
+        import multiprocessing
+        if mp_context is None and max_tasks_per_child is not None:
+            mp_context = multiprocessing.get_context("spawn")
+        self._start_method = multiprocessing._method_of(mp_context)
+        # process.py: forked workers are all started at the first submit, not one per
+        # submit while none is idle.
+        self._safe_to_dynamically_spawn_children = self._start_method != "fork"
         if max_tasks_per_child is not None:
             if not isinstance(max_tasks_per_child, int):
                 raise TypeError("max_tasks_per_child must be an integer")
             elif max_tasks_per_child <= 0:
                 raise ValueError("max_tasks_per_child must be >= 1")
-        import multiprocessing
-        self._start_method = multiprocessing._method_of(mp_context)
+            if self._start_method == "fork":
+                raise ValueError("max_tasks_per_child is incompatible with"
+                                 " the 'fork' multiprocessing start method;"
+                                 " supply a different mp_context.")
+        self._max_tasks_per_child = max_tasks_per_child
         self._initializer = initializer
         self._initargs = initargs
-        self._call_queue = queue.SimpleQueue()
+        # Calls as (future, fn, args, kwargs), oldest first. `_pending` holds calls still
+        # PENDING (process.py pending_work_items); `_call_queue` holds those already marked
+        # running, at most max_workers + EXTRA_QUEUED_CALLS counting the calls in flight.
+        self._pending = _Fifo()
+        self._call_queue = []
+        self._in_flight = 0
         self._workers = []
-        self._idle_worker_semaphore = threading.Semaphore(0)
+        # Ready workers with no call in flight, their collectors waiting in recv().
+        self._idle_workers = []
         self._broken = False
         self._shutdown_thread = False
+        # Guards the queues, the idle list and each worker's `current`.
         self._shutdown_lock = threading.Lock()
 
     def _adjust_process_count(self):
-        # process.py _adjust_process_count: a new worker only when none is idle.
-        if self._idle_worker_semaphore.acquire(blocking=False):
-            return
-        if len(self._workers) < self._max_workers:
-            import multiprocessing
-            name = 'SpawnProcess-%d' % multiprocessing._next_identity()
+        # process.py _adjust_process_count (and _launch_processes for fork): called when
+        # no worker is idle. Workers retiring after max_tasks_per_child do not count.
+        import multiprocessing
+        kind = multiprocessing._process_class_name(self._start_method)
+        while sum(1 for w in self._workers if not w.retiring) < self._max_workers:
+            name = '%s-%d' % (kind, multiprocessing._next_identity())
             w = _ProcessWorker(self, name)
             self._workers.append(w)
             if self not in _process_executors:
                 _process_executors.append(self)
             w.thread.start()
+            if self._safe_to_dynamically_spawn_children:
+                return
 
-    def _worker_died(self, future):
+    def _fill_call_queue(self):
+        # process.py _add_call_item_to_queue, with the lock held.
+        room = self._max_workers + EXTRA_QUEUED_CALLS - self._in_flight
+        while len(self._call_queue) < room and self._pending:
+            item = self._pending.pop()
+            # A call cancelled while it waited is only told so.
+            if item[0].set_running_or_notify_cancel():
+                self._call_queue.append(item)
+
+    def _take_call(self, w):
+        # The oldest running call goes to `w`, with the lock held.
+        item = self._call_queue.pop(0)
+        w.current = item[0]
+        self._in_flight += 1
+        self._fill_call_queue()
+        return item
+
+    def _dispatch(self, w, finished=False, unsent=False):
+        """Gives worker `w` its next call; with none queued it waits idle, or is told to
+        finish after shutdown(). `finished`: `w` has just returned a call's result;
+        `unsent`: the call given to `w` could not be sent."""
+        while True:
+            with self._shutdown_lock:
+                if finished or unsent:
+                    w.current = None
+                    self._in_flight -= 1
+                    unsent = False
+                if finished:
+                    finished = False
+                    w.tasks += 1
+                    if (self._max_tasks_per_child is not None
+                            and w.tasks >= self._max_tasks_per_child):
+                        # process.py _process_worker exits after max_tasks_per_child
+                        # calls; a new worker takes its place if calls are waiting. (As
+                        # fixed for gh-115634: 3.11 itself can hang here with a backlog.)
+                        w.retiring = True
+                        w.closing = True
+                        w.process.close()
+                        if (self._call_queue or self._pending) and not self._shutdown_thread:
+                            self._adjust_process_count()
+                        return
+                self._fill_call_queue()
+                if not self._call_queue:
+                    if self._shutdown_thread:
+                        w.closing = True
+                        w.process.close()
+                    elif not self._broken:
+                        self._idle_workers.append(w)
+                    return
+                item = self._take_call(w)
+            if self._send(w, item):
+                return
+            unsent = True
+
+    def _retired(self, w):
+        # A worker that finished after max_tasks_per_child has exited: reap it.
+        w.process.wait()
+        with self._shutdown_lock:
+            self._workers.remove(w)
+
+    def _send(self, w, item):
+        """Sends a call to `w`, whose `current` is already its future. False if it could not
+        be encoded: the future then holds that error."""
+        future, fn, args, kwargs = item
+        try:
+            # False (the worker has gone) needs nothing here: its collector sees the end
+            # of its replies and fails the future.
+            w.process.call(0, fn, args, kwargs)
+            return True
+        except BaseException as e:
+            _fail(future, e)
+            return False
+
+    def _worker_died(self, w, future):
         # process.py _ExecutorManagerThread.terminate_broken: every pending future fails
-        # and the other workers are ended.
+        # and the other workers are ended (their collectors then fail their own calls).
         with self._shutdown_lock:
             first = not self._broken
             self._broken = ('A child process terminated abruptly, the process pool is not '
                             'usable anymore')
+            if w in self._idle_workers:
+                self._idle_workers.remove(w)
+            if w.current is not None:
+                w.current = None
+                self._in_flight -= 1
+            running = self._call_queue
+            self._call_queue = []
+            pending = self._pending.drain()
         error = 'A process in the process pool was terminated abruptly while the future was running or pending.'
         if future is not None:
-            future.set_exception(BrokenProcessPool(error))
-        sentinels = 0
-        while True:
-            try:
-                item = self._call_queue.get_nowait()
-            except queue.Empty:
-                break
-            if item is None:
-                # A stop sentinel, put by shutdown() or by an earlier death for a feeder
-                # still alive: it goes back, or that feeder waits in get() for ever.
-                sentinels += 1
-                continue
-            # A future cancelled while it waited is only told so, as the feeder taking it
-            # would do: set_exception() on it would raise InvalidStateError.
+            _fail(future, BrokenProcessPool(error))
+        for item in running:
+            _fail(item[0], BrokenProcessPool(error))
+        for item in pending:
             if item[0].set_running_or_notify_cancel():
                 item[0].set_exception(BrokenProcessPool(error))
-        for _ in range(sentinels):
-            self._call_queue.put(None)
         if first:
-            for w in self._workers:
-                w.process.kill()
-            for _ in self._workers:
-                self._call_queue.put(None)
+            for other in self._workers:
+                if other is not w:
+                    other.process.kill()
 
     def submit(self, fn, /, *args, **kwargs):
         """Submits a callable to be executed as fn(*args, **kwargs); returns a Future
@@ -1091,9 +1237,22 @@ class ProcessPoolExecutor(Executor):
                                    'interpreter shutdown')
 
             f = Future()
-            self._call_queue.put((f, fn, args, kwargs))
-            self._adjust_process_count()
-            return f
+            item = (f, fn, args, kwargs)
+            if not self._idle_workers:
+                # Marked running later, when a worker takes or finishes a call: in CPython
+                # the manager thread does it once it runs, not submit().
+                self._pending.push(item)
+                self._adjust_process_count()
+                return f
+            # A worker is idle only when nothing is queued: this call goes straight out,
+            # from this thread.
+            f.set_running_or_notify_cancel()
+            w = self._idle_workers.pop()
+            w.current = f
+            self._in_flight += 1
+        if not self._send(w, item):
+            self._dispatch(w, unsent=True)
+        return f
 
     def map(self, fn, *iterables, timeout=None, chunksize=1):
         """Returns an iterator equivalent to map(fn, iter), with the calls sent to the
@@ -1110,33 +1269,39 @@ class ProcessPoolExecutor(Executor):
     def shutdown(self, wait=True, *, cancel_futures=False):
         """Clean-up the resources associated with the Executor."""
         with self._shutdown_lock:
-            already = self._shutdown_thread
             self._shutdown_thread = True
+            pending = []
             if cancel_futures:
-                pending = []
-                sentinels = 0
-                while True:
-                    try:
-                        item = self._call_queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if item is None:
-                        sentinels += 1    # a live feeder's way out: it goes back
-                    else:
-                        pending.append(item)
-                for _ in range(sentinels):
-                    self._call_queue.put(None)
-                for item in pending:
-                    item[0].cancel()
-            if not already:
-                for _ in self._workers:
-                    self._call_queue.put(None)
-        if wait:
-            for w in self._workers:
-                w.thread.join()
-            for w in self._workers:
+                # Only calls still pending: those marked running will run. The manager
+                # thread fills its call queue before it sees the flag (process.py
+                # _ExecutorManagerThread.run, then flag_executor_shutting_down).
+                self._fill_call_queue()
+                pending = self._pending.drain()
+            # Busy workers finish once the queue is empty (see _dispatch).
+            idle = self._idle_workers
+            self._idle_workers = []
+            for w in idle:
+                w.closing = True
                 w.process.close()
-            for w in self._workers:
+        for item in pending:
+            item[0].cancel()
+        if wait:
+            # Joined until no new worker appears: one that retired after
+            # max_tasks_per_child may have been replaced meanwhile.
+            joined = set()
+            while True:
+                with self._shutdown_lock:
+                    workers = [w for w in self._workers if w not in joined]
+                if not workers:
+                    break
+                for w in workers:
+                    w.thread.join()
+                    joined.add(w)
+            with self._shutdown_lock:
+                workers = list(self._workers)
+            for w in workers:
+                w.process.close()
+            for w in workers:
                 w.process.wait()
             if self in _process_executors:
                 _process_executors.remove(self)

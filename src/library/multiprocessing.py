@@ -80,6 +80,12 @@ def _method_of(context):
     return context.get_start_method() if context is not None else get_start_method()
 
 
+def _process_class_name(method):
+    # context.py: each context's Process class, whose name names its processes.
+    return {'fork': 'ForkProcess', 'spawn': 'SpawnProcess',
+            'forkserver': 'ForkServerProcess'}[method]
+
+
 def get_all_start_methods():
     return ['spawn', 'fork', 'forkserver']
 
@@ -96,6 +102,8 @@ class _Context:
     def Process(self, *args, **kwargs):
         p = Process(*args, **kwargs)
         p._start_method = self._name
+        if kwargs.get('name') is None and (len(args) < 3 or args[2] is None):
+            p._name = '%s-%d' % (_process_class_name(self._name), p._identity[0])
         return p
 
     def Pool(self, processes=None, initializer=None, initargs=(), maxtasksperchild=None):
@@ -752,7 +760,10 @@ class Pool:
         self._pool = []
         try:
             for i in range(processes):
-                w = _PoolWorker(self, 'SpawnPoolWorker-%d' % _next_identity())
+                # pool.py _repopulate_pool_static: the Process class's name, with
+                # 'Process' replaced by 'PoolWorker'.
+                name = _process_class_name(self._start_method).replace('Process', 'PoolWorker')
+                w = _PoolWorker(self, '%s-%d' % (name, _next_identity()))
                 self._pool.append(w)
         except BaseException:
             for w in self._pool:

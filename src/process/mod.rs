@@ -6,6 +6,7 @@
 //! - [`spawn`]: the parent's side — starting a worker, its pipes, killing and reaping it.
 //! - [`worker`]: the worker's side — import the script as `__mp_main__`, serve calls.
 //! - [`replicas`]: `gilsim run --processes N`.
+//! - [`spin`]: a short adaptive spin before a pipe read sleeps.
 //!
 //! The Python API (`multiprocessing`, `concurrent.futures.ProcessPoolExecutor`) is written
 //! in Python in `src/library/` on top of the native module `_gilsim_process`
@@ -16,6 +17,7 @@ pub mod handle;
 pub mod protocol;
 pub mod replicas;
 pub mod spawn;
+pub mod spin;
 pub mod worker;
 
 use std::sync::atomic::AtomicBool;

@@ -62,6 +62,8 @@ pub struct WorkerProcess {
     child: Mutex<Child>,
     requests: Mutex<Option<ChildStdin>>,
     replies: Mutex<File>,
+    /// How long recent replies took to come: whether `recv` spins before it sleeps.
+    reply_waits: super::spin::Spinner,
     exit: Mutex<Option<i32>>,
 }
 
@@ -244,6 +246,7 @@ impl WorkerProcess {
             child: Mutex::new(child),
             requests: Mutex::new(requests),
             replies: Mutex::new(File::from(reply_read)),
+            reply_waits: super::spin::Spinner::new(),
             exit: Mutex::new(None),
         });
         let mut live = LIVE.lock();
@@ -265,13 +268,16 @@ impl WorkerProcess {
     pub fn recv(&self, timeout: Option<Duration>) -> io::Result<Received> {
         use std::os::fd::AsRawFd;
         let mut replies = self.replies.lock();
-        if let Some(t) = timeout {
+        let started = Instant::now();
+        let fd = replies.as_raw_fd();
+        if let (false, Some(t)) = (self.reply_waits.spin_until_readable(fd, started), timeout) {
             let mut pfd = libc::pollfd {
-                fd: replies.as_raw_fd(),
+                fd,
                 events: libc::POLLIN,
                 revents: 0,
             };
-            let ms = t.as_millis().min(i32::MAX as u128) as libc::c_int;
+            let left = t.saturating_sub(started.elapsed());
+            let ms = left.as_millis().min(i32::MAX as u128) as libc::c_int;
             // SAFETY: one valid pollfd for the duration of the call.
             let n = unsafe { libc::poll(&mut pfd, 1, ms) };
             if n < 0 {
@@ -286,7 +292,10 @@ impl WorkerProcess {
             }
         }
         match read_frame::<Reply>(&mut *replies) {
-            Ok(Some(r)) => Ok(Received::Reply(r)),
+            Ok(Some(r)) => {
+                self.reply_waits.record(started.elapsed());
+                Ok(Received::Reply(r))
+            }
             Ok(None) => Ok(Received::Eof),
             // A worker killed in the middle of a frame.
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(Received::Eof),

@@ -9,12 +9,14 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter};
-use std::os::fd::{FromRawFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use super::codec::{decode, encode, Wire};
 use super::protocol::{read_frame, write_frame, Reply, Request, WorkerStats};
+use super::spin::Spinner;
 use super::{ProcessInfo, PROCESS};
 use crate::gil::Release;
 use crate::vm::errors::PyErr;
@@ -94,7 +96,11 @@ pub fn run(args: WorkerArgs) -> i32 {
     );
     let mut vm = Vm::new(interp.clone());
     vm.gil_take();
-    let mut pipes = Pipes { requests, replies };
+    let mut pipes = Pipes {
+        requests,
+        replies,
+        request_waits: Spinner::new(),
+    };
     let code = serve(&mut vm, &compiled, &args.name, std::process::id(), started, &mut pipes);
     vm.end_thread();
     code
@@ -112,12 +118,23 @@ pub trait Transport {
 struct Pipes {
     requests: BufReader<File>,
     replies: BufWriter<File>,
+    /// How long recent requests took to come: whether a read spins before it sleeps.
+    request_waits: Spinner,
 }
 
 impl Transport for Pipes {
     fn next_request(&mut self, vm: &mut Vm) -> Option<Request> {
-        let requests = &mut self.requests;
-        match vm.allow_threads(Release::Io, || read_frame::<Request>(requests)) {
+        let (requests, waits) = (&mut self.requests, &self.request_waits);
+        let read = || {
+            let started = Instant::now();
+            if requests.buffer().is_empty() {
+                waits.spin_until_readable(requests.get_ref().as_raw_fd(), started);
+            }
+            let request = read_frame::<Request>(requests);
+            waits.record(started.elapsed());
+            request
+        };
+        match vm.allow_threads(Release::Io, read) {
             Ok(Some(r)) => Some(r),
             // End of file: the parent closed the pipe or died.
             Ok(None) | Err(_) => None,
