@@ -648,3 +648,40 @@ if __name__ == "__main__":
         );
     }
 }
+
+/// A Pool whose initializer raises: CPython prints each worker's traceback and starts new
+/// workers for ever, so apply() never returns. gilsim prints the tracebacks the same way,
+/// then the pool is broken: the queued task and later submissions fail at once.
+#[test]
+fn a_pool_initializer_that_raises_breaks_the_pool() {
+    let text = r#"import multiprocessing as mp
+def init():
+    raise ValueError("no setup")
+def f(x):
+    return x
+if __name__ == "__main__":
+    with mp.Pool(2, initializer=init) as p:
+        for _ in range(2):
+            try:
+                p.apply(f, (1,))
+            except Exception as e:
+                print(type(e).__name__, e)
+    print("done")
+"#;
+    for flags in [&[][..], &["--deterministic"][..]] {
+        let (out, err, code) = run("pool_init_fails", flags, text);
+        let broken = "BrokenProcessPool A worker process of the pool died (exit code 1) before it \
+                      could take tasks; CPython would start new ones for ever here\n";
+        assert_eq!(out, format!("{broken}{broken}done\n"), "{flags:?}\n{err}");
+        assert_eq!(code, 0, "{flags:?}\n{err}");
+        let one = "Traceback (most recent call last):\n  File \"";
+        assert!(
+            err.contains("Process ForkPoolWorker-1:\n") && err.contains(one),
+            "{flags:?}\n{err}"
+        );
+        assert!(
+            err.contains("line 3, in init\n") && err.ends_with("ValueError: no setup\n"),
+            "{flags:?}\n{err}"
+        );
+    }
+}

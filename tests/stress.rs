@@ -486,6 +486,9 @@ fn drive_pool_kill(kind: &str, seed: usize) -> (KillRun, String) {
 }
 
 fn pool_kill(kind: &str) {
+    // A ProcessPoolExecutor breaks for good when a worker dies. A Pool replaces the worker
+    // (pool.py _maintain_pool) and only the task it was running fails, where CPython's
+    // get() would wait for ever; a task submitted after the death runs.
     let (broken_now, broken_after) = match kind {
         "executor" => (
             "BrokenProcessPool: A process in the process pool was terminated abruptly while the future was running or pending.",
@@ -493,9 +496,10 @@ fn pool_kill(kind: &str) {
         ),
         _ => (
             "BrokenProcessPool: A worker process of the pool died (exit code -9) while running a task; CPython would wait for ever here",
-            "BrokenProcessPool: A worker process of the pool died (exit code -9) while running a task; CPython would wait for ever here",
+            "nothing",
         ),
     };
+    let replaces_workers = kind == "pool";
     for rep in 0..repeat() {
         let seed = rep * 7 + 1;
         let (r, marker) = drive_pool_kill(kind, seed);
@@ -533,6 +537,10 @@ fn pool_kill(kind: &str) {
             kills += round.killed.len();
             if per_task {
                 assert_eq!(round.ok + round.broken, KILL_TASKS, "{ctx}");
+                if replaces_workers {
+                    // Only the task on the killed worker, if it was in one.
+                    assert!(round.broken <= 1, "{ctx}");
+                }
             } else {
                 assert!(round.broken <= 1, "{ctx}");
                 assert!(round.broken == 1 || round.ok == KILL_TASKS, "{ctx}");
@@ -541,7 +549,8 @@ fn pool_kill(kind: &str) {
                 // A call that was running or queued, or one submitted after the death
                 // (refused: the pool is not usable anymore).
                 let error = round.error.as_deref();
-                assert!(error == Some(broken_now) || error == Some(broken_after), "{ctx}");
+                let refused = Some(broken_after).filter(|_| !replaces_workers);
+                assert!(error == Some(broken_now) || error == refused, "{ctx}");
                 assert_eq!(round.after.as_deref(), Some(broken_after), "{ctx}");
             } else {
                 assert_eq!((&round.error, &round.after), (&None, &None), "{ctx}");

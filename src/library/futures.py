@@ -965,7 +965,6 @@ class _ProcessWorker:
     the caller still held."""
 
     def __init__(self, executor, name):
-        import _gilsim_process
         self.executor = executor
         # The future of the call in flight; set before the call is sent.
         self.current = None
@@ -974,7 +973,8 @@ class _ProcessWorker:
         # Calls it has returned, and whether it is finishing after max_tasks_per_child.
         self.tasks = 0
         self.retiring = False
-        self.process = _gilsim_process.start(name, 'pool', None, executor._start_method)
+        import multiprocessing
+        self.process = multiprocessing._start_pool_worker(name, executor._start_method, False)
         self.thread = threading.Thread(target=self.collect, daemon=True,
                                        name='ProcessPoolCollector-' + name)
 
@@ -1007,39 +1007,6 @@ class _ProcessWorker:
                 future.set_result(reply[2])
             else:
                 future.set_exception(_rebuild_exc(reply[2], reply[3]))
-
-
-class _Fifo:
-    """A first-in first-out list for a caller that holds its own lock (SimpleQueue would
-    take a second one, and report empty with an exception)."""
-
-    def __init__(self):
-        self._items = []
-        self._head = 0
-
-    def __bool__(self):
-        return self._head < len(self._items)
-
-    def push(self, item):
-        self._items.append(item)
-
-    def pop(self):
-        item = self._items[self._head]
-        self._items[self._head] = None
-        self._head += 1
-        if self._head == len(self._items):
-            self._items = []
-            self._head = 0
-        elif self._head > 1024 and self._head * 2 > len(self._items):
-            del self._items[:self._head]
-            self._head = 0
-        return item
-
-    def drain(self):
-        items = self._items[self._head:]
-        self._items = []
-        self._head = 0
-        return items
 
 
 def _fail(future, exc):
@@ -1097,7 +1064,7 @@ class ProcessPoolExecutor(Executor):
         # Calls as (future, fn, args, kwargs), oldest first. `_pending` holds calls still
         # PENDING (process.py pending_work_items); `_call_queue` holds those already marked
         # running, at most max_workers + EXTRA_QUEUED_CALLS counting the calls in flight.
-        self._pending = _Fifo()
+        self._pending = queue._Fifo()
         self._call_queue = []
         self._in_flight = 0
         self._workers = []
@@ -1286,17 +1253,8 @@ class ProcessPoolExecutor(Executor):
         for item in pending:
             item[0].cancel()
         if wait:
-            # Joined until no new worker appears: one that retired after
-            # max_tasks_per_child may have been replaced meanwhile.
-            joined = set()
-            while True:
-                with self._shutdown_lock:
-                    workers = [w for w in self._workers if w not in joined]
-                if not workers:
-                    break
-                for w in workers:
-                    w.thread.join()
-                    joined.add(w)
+            import multiprocessing
+            multiprocessing._join_collectors(self._shutdown_lock, self._workers)
             with self._shutdown_lock:
                 workers = list(self._workers)
             for w in workers:

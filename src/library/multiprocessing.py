@@ -226,7 +226,68 @@ def parent_process():
 
 def active_children():
     """Return list of process objects corresponding to live child processes."""
+    # process.py _cleanup: children that have ended leave the set.
+    for p in list(_children):
+        if isinstance(p, _PoolChild) and not p.is_alive():
+            _children.discard(p)
     return [p for p in list(_children) if p.is_alive()]
+
+
+class _PoolChild:
+    """A Pool's or ProcessPoolExecutor's worker as active_children() lists it: the part of
+    BaseProcess a caller can ask of a process its pool manages."""
+
+    def __init__(self, name, handle, method, daemon):
+        self._name = name
+        self._handle = handle
+        self._kind = _process_class_name(method)
+        self.daemon = daemon
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def pid(self):
+        return self._handle.pid()
+
+    ident = pid
+
+    @property
+    def exitcode(self):
+        return self._handle.poll()
+
+    def is_alive(self):
+        return self._handle.poll() is None
+
+    def __repr__(self):
+        code = self.exitcode
+        status = 'started' if code is None else 'exitcode=%s' % code
+        return '<%s name=%r pid=%s parent=%s %s%s>' % (
+            self._kind, self._name, self.pid, os.getpid(), status,
+            ' daemon' if self.daemon else '')
+
+
+def _join_collectors(lock, workers):
+    """Joins the collector threads of `workers`, a list guarded by `lock`, until no new
+    worker appears: one that exited may have been replaced meanwhile."""
+    joined = set()
+    while True:
+        with lock:
+            todo = [w for w in workers if w not in joined]
+        if not todo:
+            return
+        for w in todo:
+            if w.thread.ident is not None:
+                w.thread.join()
+            joined.add(w)
+
+
+def _start_pool_worker(name, method, daemon):
+    """Starts a pool's or an executor's worker process; active_children() lists it."""
+    handle = _p.start(name, 'pool', None, method)
+    _children.add(_PoolChild(name, handle, method, daemon))
+    return handle
 
 
 def _noop():
@@ -592,8 +653,12 @@ def starmapstar(args):
     return [args[0](*a) for a in args[1]]
 
 
-def _broken_error(code):
+def _broken_error(code, starting=False):
     from concurrent.futures import BrokenProcessPool
+    if starting:
+        return BrokenProcessPool(
+            'A worker process of the pool died (exit code %s) before it could take tasks; '
+            'CPython would start new ones for ever here' % code)
     return BrokenProcessPool(
         'A worker process of the pool died (exit code %s) while running a task; '
         'CPython would wait for ever here' % code)
@@ -690,49 +755,60 @@ class MapResult(ApplyResult):
 
 
 class _PoolWorker:
-    """One worker process and the thread that feeds it tasks one at a time."""
+    """One worker process and the thread that collects its replies (the part of pool.py's
+    worker and result handlers that concerns one worker). A task goes out from whichever
+    thread finds the worker free: apply_async() itself, or this thread as a reply comes
+    in, as in ProcessPoolExecutor."""
 
     def __init__(self, pool, name):
         self.pool = pool
         self.name = name
-        self.process = _p.start(name, 'pool', None, pool._start_method)
-        self.thread = threading.Thread(target=self.serve, daemon=True,
-                                       name='PoolFeeder-' + name)
+        # (result, index) of the task in flight; set before the task is sent.
+        self.current = None
+        # Told to finish: the end of its replies is no death.
+        self.closing = False
+        # Tasks it has returned (for maxtasksperchild).
+        self.tasks = 0
+        # pool.py _repopulate_pool_static: pool workers are daemonic.
+        self.process = _start_pool_worker(name, pool._start_method, True)
+        self.thread = threading.Thread(target=self.collect, daemon=True,
+                                       name='PoolCollector-' + name)
 
-    def serve(self):
+    def collect(self):
         pool = self.pool
         ready = self.process.recv()
         if ready[0] != 'ready':
             pool._worker_died(self, self.process.wait())
             return
         if pool._initializer is not None:
-            if not self.process.call(0, pool._initializer, pool._initargs, None):
-                pool._worker_died(self, self.process.wait())
-                return
-            self.process.recv()
-        while True:
-            task = pool._taskqueue.get()
-            if task is None:
-                return
-            result, i, func, args, kwds = task
-            try:
-                sent = self.process.call(i, func, args, kwds)
-            except BaseException as e:
-                result._set(i, (False, e))
-                continue
+            sent = self.process.call(0, pool._initializer, pool._initargs, None)
             reply = self.process.recv() if sent else ('eof',)
+            if reply[0] == 'err':
+                # pool.py worker: the initializer's exception ends the worker, and its
+                # traceback is printed there.
+                sys.stderr.write('Process %s:\n%s' % (self.name, reply[3]))
+                sys.stderr.flush()
+                self.process.close()
+            if reply[0] != 'ok':
+                code = self.process.wait()
+                # Exit code 1, as BaseProcess._bootstrap gives a process whose run raised.
+                pool._worker_died(self, 1 if reply[0] == 'err' else code)
+                return
+        pool._dispatch(self)
+        while True:
+            reply = self.process.recv()
+            current = self.current
+            if reply[0] != 'ok' and reply[0] != 'err':
+                code = self.process.wait()
+                pool._worker_lost(self, current, code)
+                return
+            # The next task goes out before this result wakes its waiter.
+            pool._dispatch(self, finished=True)
+            result, i = current
             if reply[0] == 'ok':
                 result._set(i, (True, reply[2]))
-            elif reply[0] == 'err':
-                result._set(i, (False, _rebuild_exc(reply[2], reply[3])))
             else:
-                if pool._state == TERMINATE:
-                    result._set(i, (False, _broken_error(self.process.wait())))
-                    return
-                code = self.process.wait()
-                result._set(i, (False, _broken_error(code)))
-                pool._worker_died(self, code)
-                return
+                result._set(i, (False, _rebuild_exc(reply[2], reply[3])))
 
 
 class Pool:
@@ -748,55 +824,149 @@ class Pool:
             processes = os.cpu_count() or 1
         if processes < 1:
             raise ValueError("Number of processes must be at least 1")
+        if maxtasksperchild is not None:
+            if not isinstance(maxtasksperchild, int) or maxtasksperchild <= 0:
+                raise ValueError("maxtasksperchild must be a positive int or None")
         if initializer is not None and not callable(initializer):
             raise TypeError('initializer must be a callable')
         self._processes = processes
+        self._maxtasksperchild = maxtasksperchild
         self._start_method = _method_of(context)
         self._initializer = initializer
         self._initargs = initargs
-        self._taskqueue = queue.SimpleQueue()
+        # Tasks no idle worker could take yet, oldest first: (result, i, func, args, kwds).
+        self._pending = queue._Fifo()
+        # Ready workers with no task in flight, their collectors waiting in recv().
+        self._idle = []
         self._broken = None
+        # Guards the queue, the idle list, the worker list and each worker's `current`.
         self._lock = threading.Lock()
         self._pool = []
         try:
             for i in range(processes):
-                # pool.py _repopulate_pool_static: the Process class's name, with
-                # 'Process' replaced by 'PoolWorker'.
-                name = _process_class_name(self._start_method).replace('Process', 'PoolWorker')
-                w = _PoolWorker(self, '%s-%d' % (name, _next_identity()))
-                self._pool.append(w)
+                self._add_worker()
         except BaseException:
             for w in self._pool:
                 w.process.kill()
             raise
+        # Running before any collector starts: one whose worker is ready at once must
+        # find the pool open, not closing.
+        self._state = RUN
         for w in self._pool:
             w.thread.start()
-        self._state = RUN
         _pools.append(self)
 
-    def __repr__(self):
-        return '<%s state=%s pool_size=%d>' % (type(self).__name__, self._state, len(self._pool))
+    def _add_worker(self):
+        # pool.py _repopulate_pool_static: the Process class's name, with 'Process'
+        # replaced by 'PoolWorker'.
+        name = _process_class_name(self._start_method).replace('Process', 'PoolWorker')
+        w = _PoolWorker(self, '%s-%d' % (name, _next_identity()))
+        self._pool.append(w)
+        return w
+
+    def _replace_worker(self):
+        # pool.py _maintain_pool: a worker that exited is replaced while the pool runs,
+        # or after close() while tasks remain. With the lock held.
+        if self._state == RUN or (self._state == CLOSE and self._pending):
+            self._add_worker().thread.start()
+
+    def _put(self, task):
+        """Sends `task` to an idle worker from this thread, or queues it."""
+        with self._lock:
+            if not self._idle:
+                self._pending.push(task)
+                return
+            w = self._idle.pop()
+            w.current = (task[0], task[1])
+        if not self._send(w, task):
+            self._dispatch(w, unsent=True)
+
+    def _dispatch(self, w, finished=False, unsent=False):
+        """Gives worker `w` its next task; with none queued it waits idle, or is told to
+        finish once the pool is closed. `finished`: `w` has just returned a result;
+        `unsent`: the task given to `w` could not be sent."""
+        while True:
+            with self._lock:
+                if finished or unsent:
+                    w.current = None
+                    unsent = False
+                if finished:
+                    finished = False
+                    w.tasks += 1
+                    if self._maxtasksperchild is not None and w.tasks >= self._maxtasksperchild:
+                        # pool.py worker: it exits after maxtasksperchild tasks, and
+                        # leaves the pool's count at once (its collector reaps it).
+                        self._retire(w)
+                        self._pool.remove(w)
+                        self._replace_worker()
+                        return
+                if self._state == TERMINATE:
+                    return
+                if not self._pending:
+                    if self._state == RUN:
+                        self._idle.append(w)
+                    else:
+                        self._retire(w)
+                    return
+                task = self._pending.pop()
+                w.current = (task[0], task[1])
+            if self._send(w, task):
+                return
+            unsent = True
+
+    def _retire(self, w):
+        # With the lock held: `w` finishes; its collector reaps it at the end of its replies.
+        w.closing = True
+        w.process.close()
+
+    def _send(self, w, task):
+        """Sends a task to `w`, whose `current` is already set. False if it could not be
+        encoded: its result then holds that error."""
+        result, i, func, args, kwds = task
+        try:
+            # False (the worker has gone) needs nothing here: its collector sees the end
+            # of its replies and fails the task.
+            w.process.call(i, func, args, kwds)
+            return True
+        except BaseException as e:
+            result._set(i, (False, e))
+            return False
+
+    def _worker_lost(self, w, current, code):
+        # A worker that served tasks has exited: told to (close, maxtasksperchild), or
+        # killed. pool.py replaces it and the task it ran never completes (get() waits for
+        # ever); here that task fails instead, and the pool goes on.
+        with self._lock:
+            if w in self._idle:
+                self._idle.remove(w)
+            if w in self._pool:
+                self._pool.remove(w)
+            w.current = None
+            if not w.closing and self._state != TERMINATE:
+                self._replace_worker()
+        if current is not None:
+            current[0]._set(current[1], (False, _broken_error(code)))
 
     def _worker_died(self, worker, code):
-        # A worker that dies takes the pool with it: what is queued fails now.
+        # A worker that could not start (its import or initializer failed) takes the
+        # pool with it, where pool.py would start workers for ever: what is queued fails.
         with self._lock:
             if self._broken is None:
                 self._broken = code
-        while True:
-            try:
-                task = self._taskqueue.get_nowait()
-            except queue.Empty:
-                break
-            if task is None:
-                self._taskqueue.put(None)
-                break
-            task[0]._set(task[1], (False, _broken_error(code)))
+            if worker in self._pool:
+                self._pool.remove(worker)
+            tasks = self._pending.drain()
+        for task in tasks:
+            task[0]._set(task[1], (False, _broken_error(code, starting=True)))
+
+    def __repr__(self):
+        return '<%s state=%s pool_size=%d>' % (type(self).__name__, self._state, len(self._pool))
 
     def _check_running(self):
         if self._state != RUN:
             raise ValueError("Pool not running")
         if self._broken is not None:
-            raise _broken_error(self._broken)
+            raise _broken_error(self._broken, starting=True)
 
     def apply(self, func, args=(), kwds={}):
         """Equivalent of `func(*args, **kwds)`."""
@@ -806,7 +976,7 @@ class Pool:
         """Asynchronous version of `apply()` method."""
         self._check_running()
         result = ApplyResult(self, callback, error_callback)
-        self._taskqueue.put((result, 0, func, tuple(args), dict(kwds)))
+        self._put((result, 0, func, tuple(args), dict(kwds)))
         return result
 
     def map(self, func, iterable, chunksize=None):
@@ -842,7 +1012,7 @@ class Pool:
         if chunksize > 0:
             for i in range(0, len(items) // chunksize + bool(len(items) % chunksize)):
                 chunk = tuple(items[i * chunksize:(i + 1) * chunksize])
-                self._taskqueue.put((result, i, mapper, ((func, chunk),), {}))
+                self._put((result, i, mapper, ((func, chunk),), {}))
         return result
 
     def imap(self, func, iterable, chunksize=1):
@@ -864,7 +1034,7 @@ class Pool:
             r = ApplyResult(self, None, None)
             r._done = done
             results.append(r)
-            self._taskqueue.put((_Notify(r, done), 0, func, (x,), {}))
+            self._put((_Notify(r, done), 0, func, (x,), {}))
 
         def gen():
             for _ in range(len(results)):
@@ -872,29 +1042,29 @@ class Pool:
         return gen()
 
     def close(self):
-        if self._state == RUN:
+        with self._lock:
+            if self._state != RUN:
+                return
             self._state = CLOSE
-            for _ in self._pool:
-                self._taskqueue.put(None)
+            # Busy workers finish once the queue is empty (see _dispatch).
+            idle = self._idle
+            self._idle = []
+            for w in idle:
+                self._retire(w)
 
     def terminate(self):
-        if self._state == TERMINATE:
-            return
-        self._state = TERMINATE
-        for w in self._pool:
+        with self._lock:
+            if self._state == TERMINATE:
+                return
+            self._state = TERMINATE
+            self._idle = []
+            workers = list(self._pool)
+            tasks = self._pending.drain()
+        for w in workers:
             w.process.kill()
-        while True:
-            try:
-                task = self._taskqueue.get_nowait()
-            except queue.Empty:
-                break
-            if task is not None:
-                task[0]._set(task[1], (False, _broken_error(None)))
-        for _ in self._pool:
-            self._taskqueue.put(None)
-        for w in self._pool:
-            if w.thread.is_alive():
-                w.thread.join()
+        for task in tasks:
+            task[0]._set(task[1], (False, _broken_error(None)))
+        _join_collectors(self._lock, self._pool)
         if self in _pools:
             _pools.remove(self)
 
@@ -903,17 +1073,21 @@ class Pool:
             raise ValueError("Pool is still running")
         elif self._state not in (CLOSE, TERMINATE):
             raise ValueError("In unknown state")
-        for w in self._pool:
-            w.thread.join()
-        for w in self._pool:
+        _join_collectors(self._lock, self._pool)
+        with self._lock:
+            workers = list(self._pool)
+        for w in workers:
             w.process.close()
-        for w in self._pool:
+        for w in workers:
             w.process.wait()
         if self in _pools:
             _pools.remove(self)
 
     def __enter__(self):
-        self._check_running()
+        # Only the state, as pool.py checks: a pool broken by a worker that could not
+        # start says so at its first task, whenever the break is noticed.
+        if self._state != RUN:
+            raise ValueError("Pool not running")
         return self
 
     def __exit__(self, exc_type, exc_val, exc_tb):
@@ -945,11 +1119,14 @@ def _exit_function():
         pass
     for pool in list(_pools):
         pool.terminate()
-    for p in active_children():
+    # Pools' and executors' workers are ended by their owners.
+    children = [p for p in active_children() if not isinstance(p, _PoolChild)]
+    for p in children:
         if p.daemon:
             p.terminate()
-    for p in active_children():
-        p.join()
+    for p in children:
+        if p.is_alive():
+            p.join()
 
 
 threading._register_atexit(_exit_function)

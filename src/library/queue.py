@@ -229,3 +229,36 @@ class SimpleQueue:
 
     def qsize(self):
         return self._queue.qsize()
+
+
+class _Fifo:
+    """A first-in first-out list for a caller that holds its own lock (SimpleQueue would
+    take a second one, and report empty with an exception)."""
+
+    def __init__(self):
+        self._items = []
+        self._head = 0
+
+    def __bool__(self):
+        return self._head < len(self._items)
+
+    def push(self, item):
+        self._items.append(item)
+
+    def pop(self):
+        item = self._items[self._head]
+        self._items[self._head] = None
+        self._head += 1
+        if self._head == len(self._items):
+            self._items = []
+            self._head = 0
+        elif self._head > 1024 and self._head * 2 > len(self._items):
+            del self._items[:self._head]
+            self._head = 0
+        return item
+
+    def drain(self):
+        items = self._items[self._head:]
+        self._items = []
+        self._head = 0
+        return items

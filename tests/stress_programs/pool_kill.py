@@ -16,7 +16,8 @@ Per round the program prints
     ROUND R KIND API MODE victim V
     RESULT R ok N broken B                 tasks that returned the right value / failed
     ERROR R TYPE: MESSAGE                  the first failure (only if B > 0)
-    AFTER R TYPE: MESSAGE                  what submitting to the broken pool raised
+    AFTER R TYPE: MESSAGE                  what submitting after the failure raised
+                                           (`nothing`: a Pool replaces a dead worker)
     WAIT R                                 then reads a line: the test has done its kill
 
 and `DONE` at the end. Any other outcome (a wrong value, another exception) is an
@@ -67,8 +68,8 @@ def describe(e):
 
 
 def broken(e):
-    # ProcessPoolExecutor raises BrokenProcessPool; gilsim's Pool raises it too (CPython's
-    # Pool would wait for ever instead).
+    # ProcessPoolExecutor raises BrokenProcessPool; gilsim's Pool raises it too for the
+    # task that was on the dead worker (CPython's Pool would wait for ever instead).
     return isinstance(e, BrokenProcessPool)
 
 

@@ -44,6 +44,7 @@ if __name__ == "__main__":
     while not running.running():
         time.sleep(0.01)
     queued = [ex.submit(nap, 0) for _ in range(3)]
+    time.sleep(0.05)    # CPython's manager thread marks the first of them running
     ex.shutdown(wait=True, cancel_futures=True)
     print(running.result(), [q.cancelled() for q in queued])
     try:

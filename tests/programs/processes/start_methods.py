@@ -14,12 +14,16 @@ if __name__ == "__main__":
     print(mp.get_start_method(), mp.get_context().get_start_method())
     # fork (the default on Linux): every worker starts at the first submit.
     with ProcessPoolExecutor(3) as ex:
-        print(kind(ex.submit(who, 0).result()), len({ex.submit(os.getpid).result() for _ in range(3)}) >= 1)
+        print(kind(ex.submit(who, 0).result()), len(mp.active_children()))
     with ProcessPoolExecutor(2, mp_context=mp.get_context("spawn")) as ex:
-        print(kind(ex.submit(who, 0).result()))
+        print(kind(ex.submit(who, 0).result()), len(mp.active_children()))
+    print(len(mp.active_children()))
     for method in ["fork", "spawn"]:
-        with mp.get_context(method).Pool(1) as p:
+        with mp.get_context(method).Pool(2) as p:
             print(method, kind(p.apply(who, (0,))))
+            children = sorted(mp.active_children(), key=lambda c: c.name)
+            print([(kind(c.name), c.daemon, c.is_alive(), c.exitcode) for c in children])
+            print(repr(children[0]).split(" pid=")[0])
         ctx = mp.get_context(method)
         p = ctx.Process(target=who, args=(0,))
         named = ctx.Process(target=who, name="mine")
