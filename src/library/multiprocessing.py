@@ -26,6 +26,7 @@ while the pipe is full; no Manager or shared memory.
 """
 
 import _gilsim_process as _p
+import _thread
 import os
 import queue
 import sys
@@ -454,7 +455,7 @@ def _handles(obj, depth=0):
     fds = []
     if isinstance(obj, Connection):
         fds.append(obj._fd)
-    elif isinstance(obj, Queue):
+    elif isinstance(obj, SimpleQueue):
         fds.extend([obj._reader._fd, obj._writer._fd, obj._lock_fd])
     elif isinstance(obj, (list, tuple)) and depth < 3:
         for x in obj:
@@ -557,11 +558,11 @@ def _thread_lock(key):
         return lock
 
 
-class Queue:
-    """A process-shared FIFO queue (queues.py Queue) on a pipe."""
+class SimpleQueue:
+    """A process-shared FIFO on a pipe (queues.py SimpleQueue): put() writes at once, under
+    the queue's write lock, and get() reads under its read lock."""
 
-    def __init__(self, maxsize=0):
-        self._maxsize = maxsize
+    def __init__(self):
         self._reader, self._writer = Pipe(duplex=False)
         self._lock_fd, self._lock_ino = _p.channel_lock_file()
         self._closed = False
@@ -574,17 +575,114 @@ class Queue:
             finally:
                 _p.channel_unlock(self._lock_fd, self._lock_ino, byte)
 
-    def put(self, obj, block=True, timeout=None):
+    def _check_open(self):
         if self._closed:
             raise ValueError("Queue %r is closed" % self)
+
+    def close(self):
+        self._reader.close()
+        self._writer.close()
+        self._closed = True
+
+    def empty(self):
+        return not self._reader.poll()
+
+    def get(self):
+        self._check_open()
+        return self._locked(0, _p.channel_recv, self._reader._fd, self._reader._ino)[1]
+
+    def put(self, obj):
+        self._check_open()
         self._locked(1, self._writer.send, obj)
+
+
+# queues.py: a BoundedSemaphore's largest value, what maxsize <= 0 means.
+_SEM_VALUE_MAX = 2147483647
+
+# This process's feeder threads, by the inode of their queue's lock file: a queue
+# travels to another process as its descriptors, and the feeder stays here.
+_feeders = {}
+
+
+class _Feeder:
+    """queues.py Queue._feed: the thread that writes what put() buffered into the pipe, so
+    that put() never blocks on a full pipe. One per queue and process, started by the
+    first put()."""
+
+    def __init__(self, q):
+        self.queue = q
+        self.cond = threading.Condition(threading.Lock())
+        self.buffer = queue._Fifo()
+        self.closing = False
+        self.join_at_exit = True
+        self.thread = threading.Thread(target=self.feed, daemon=True, name='QueueFeederThread')
+        self.thread.start()
+
+    def feed(self):
+        q = self.queue
+        while True:
+            with self.cond:
+                while not self.buffer and not self.closing:
+                    self.cond.wait()
+                if not self.buffer:
+                    return
+                obj = self.buffer.pop()
+            try:
+                q._locked(1, q._writer.send, obj)
+            except Exception as e:
+                # queues.py _on_queue_feeder_error: printed; the item is dropped and its
+                # place in the count given back.
+                _p.channel_count(q._lock_fd, q._lock_ino, -1)
+                sys.stderr.write(_thread._format_exception(e))
+                sys.stderr.flush()
+
+    def close(self):
+        with self.cond:
+            self.closing = True
+            self.cond.notify()
+
+
+def _flush_feeders():
+    # queues.py Queue._finalize_join, run by util._exit_function: what was put is
+    # written before the process ends, unless cancel_join_thread() was called.
+    for key, f in list(_feeders.items()):
+        f.close()
+        if f.join_at_exit:
+            f.thread.join()
+        del _feeders[key]
+
+
+class Queue(SimpleQueue):
+    """A process-shared FIFO queue (queues.py Queue): put() hands the item to this
+    process's feeder thread; the count of items, shared by all processes, gives qsize(),
+    full() and maxsize."""
+
+    def __init__(self, maxsize=0):
+        SimpleQueue.__init__(self)
+        if maxsize <= 0:
+            maxsize = _SEM_VALUE_MAX
+        self._maxsize = maxsize
+
+    def _feeder(self):
+        f = _feeders.get(self._lock_ino)
+        if f is None or f.closing:
+            f = _feeders[self._lock_ino] = _Feeder(self)
+        return f
+
+    def put(self, obj, block=True, timeout=None):
+        self._check_open()
+        if not _p.channel_take_slot(self._lock_fd, self._lock_ino, self._maxsize, block, timeout):
+            raise queue.Full
+        f = self._feeder()
+        with f.cond:
+            f.buffer.push(obj)
+            f.cond.notify()
 
     def put_nowait(self, obj):
         return self.put(obj, False)
 
     def get(self, block=True, timeout=None):
-        if self._closed:
-            raise ValueError("Queue %r is closed" % self)
+        self._check_open()
         if not block:
             timeout = 0.0
         elif timeout is not None and timeout < 0:
@@ -592,31 +690,37 @@ class Queue:
         ok, obj = self._locked(0, _p.channel_recv, self._reader._fd, self._reader._ino, timeout)
         if not ok:
             raise queue.Empty
+        _p.channel_count(self._lock_fd, self._lock_ino, -1)
         return obj
 
     def get_nowait(self):
         return self.get(False)
 
-    def empty(self):
-        return not self._reader.poll()
+    def qsize(self):
+        return _p.channel_count(self._lock_fd, self._lock_ino, 0)
 
     def full(self):
-        return False
-
-    def qsize(self):
-        raise NotImplementedError()
+        return self.qsize() >= self._maxsize
 
     def close(self):
+        # The reader closes now; the feeder writes what is buffered, then the writer
+        # closes (queues.py Queue.close and _feed).
         self._closed = True
+        self._reader.close()
+        f = _feeders.get(self._lock_ino)
+        if f is not None:
+            f.close()
 
     def join_thread(self):
-        pass
+        if not self._closed:
+            raise AssertionError('Queue {0!r} not closed'.format(self))
+        f = _feeders.get(self._lock_ino)
+        if f is not None:
+            f.thread.join()
 
     def cancel_join_thread(self):
-        pass
-
-
-SimpleQueue = Queue
+        f = self._feeder()
+        f.join_at_exit = False
 
 
 # ---- Lib/multiprocessing/pool.py ----
@@ -1111,8 +1215,8 @@ _pools = []
 
 def _exit_function():
     # util.py _exit_function: terminate the pools left running and daemonic children,
-    # then join the other children. What the parent printed goes out before the wait,
-    # as it does under CPython.
+    # join the other children, then let the queues' feeders write what they hold. What
+    # the parent printed goes out before the wait, as it does under CPython.
     try:
         sys.stdout.flush()
     except BaseException:
@@ -1127,6 +1231,7 @@ def _exit_function():
     for p in children:
         if p.is_alive():
             p.join()
+    _flush_feeders()
 
 
 threading._register_atexit(_exit_function)

@@ -15,6 +15,7 @@ mod math;
 mod os;
 mod process;
 mod process_channel;
+mod process_count;
 mod random;
 mod sys;
 mod thread;

@@ -10,7 +10,8 @@
 //! - `info()`: `(name, role)` in a worker, None in the program's own process.
 //! - `chain(exc, cause)`: sets `exc.__cause__` (the remote traceback), returns `exc`.
 //! - `cpu_count()`; `importing_main()`: true while a worker imports the main script.
-//! - `channel_*`: the descriptors under Pipe and Queue (`process_channel.rs`).
+//! - `channel_*`: the descriptors under Pipe and Queue (`process_channel.rs`), and a
+//!   queue's item count (`process_count.rs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, OnceLock};
@@ -66,6 +67,8 @@ static FUNCTIONS: &[&BuiltinFunction] = &[
     &super::process_channel::CLOSE,
     &super::process_channel::LOCK,
     &super::process_channel::UNLOCK,
+    &super::process_count::COUNT,
+    &super::process_count::TAKE_SLOT,
 ];
 
 builtin!(START, "start", start);

@@ -50,7 +50,7 @@ builtin!(CLOSE, "channel_close", channel_close);
 builtin!(LOCK, "channel_lock", channel_lock);
 builtin!(UNLOCK, "channel_unlock", channel_unlock);
 
-fn os_error(e: io::Error) -> PyErr {
+pub(super) fn os_error(e: io::Error) -> PyErr {
     PyErr::new(&exc().os_error, e.to_string())
 }
 
@@ -65,7 +65,7 @@ fn inode(fd: RawFd) -> io::Result<u64> {
 }
 
 /// Descriptor and inode arguments at `at` and `at + 1`, checked to still match.
-fn handle(args: &Args<'_>, at: usize) -> PyResult<RawFd> {
+pub(super) fn handle(args: &Args<'_>, at: usize) -> PyResult<RawFd> {
     let (Some(Value::Int(fd)), Some(Value::Int(ino))) = (args.pos.get(at), args.pos.get(at + 1)) else {
         return Err(type_error("expected a descriptor and its inode"));
     };
@@ -222,7 +222,7 @@ fn channel_close(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     Ok(Value::None)
 }
 
-fn record_lock(fd: RawFd, byte: i64, kind: libc::c_short, wait: bool) -> io::Result<bool> {
+pub(super) fn record_lock(fd: RawFd, byte: i64, kind: libc::c_short, wait: bool) -> io::Result<bool> {
     // SAFETY: a zeroed flock is valid; the fields set describe one byte.
     let mut fl: libc::flock = unsafe { std::mem::zeroed() };
     fl.l_type = kind;

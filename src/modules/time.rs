@@ -180,7 +180,7 @@ fn timeout_nanos(v: &Value) -> PyResult<i64> {
 /// meanwhile (Modules/timemodule.c pysleep: Py_BEGIN_ALLOW_THREADS around the wait). In the
 /// main thread Ctrl-C ends the sleep with KeyboardInterrupt (pysleep's EINTR path calls
 /// PyErr_CheckSignals).
-fn block_for(vm: &mut Vm, d: Duration) -> PyResult<()> {
+pub(super) fn block_for(vm: &mut Vm, d: Duration) -> PyResult<()> {
     if let Some(s) = crate::deterministic::active() {
         return sleep_virtual(vm, s, d);
     }
