@@ -596,6 +596,8 @@ class SimpleQueue:
         self._locked(1, self._writer.send, obj)
 
 
+_DETERMINISTIC = _p.deterministic()
+
 # queues.py: a BoundedSemaphore's largest value, what maxsize <= 0 means.
 _SEM_VALUE_MAX = 2147483647
 
@@ -627,14 +629,7 @@ class _Feeder:
                 if not self.buffer:
                     return
                 obj = self.buffer.pop()
-            try:
-                q._locked(1, q._writer.send, obj)
-            except Exception as e:
-                # queues.py _on_queue_feeder_error: printed; the item is dropped and its
-                # place in the count given back.
-                _p.channel_count(q._lock_fd, q._lock_ino, -1)
-                sys.stderr.write(_thread._format_exception(e))
-                sys.stderr.flush()
+            q._write(obj)
 
     def close(self):
         with self.cond:
@@ -673,10 +668,26 @@ class Queue(SimpleQueue):
         self._check_open()
         if not _p.channel_take_slot(self._lock_fd, self._lock_ino, self._maxsize, block, timeout):
             raise queue.Full
+        if _DETERMINISTIC:
+            # No feeder in virtual time: a get() waiting on the pipe would hold the
+            # schedule, and the feeder never run. Written now, as SimpleQueue does.
+            self._write(obj)
+            return
         f = self._feeder()
         with f.cond:
             f.buffer.push(obj)
             f.cond.notify()
+
+    def _write(self, obj):
+        # The feeder's send (queues.py Queue._feed).
+        try:
+            self._locked(1, self._writer.send, obj)
+        except Exception as e:
+            # queues.py _on_queue_feeder_error: printed; the item is dropped and its place
+            # in the count given back.
+            _p.channel_count(self._lock_fd, self._lock_ino, -1)
+            sys.stderr.write(_thread._format_exception(e))
+            sys.stderr.flush()
 
     def put_nowait(self, obj):
         return self.put(obj, False)

@@ -59,6 +59,7 @@ static FUNCTIONS: &[&BuiltinFunction] = &[
     &CHAIN,
     &CPU_COUNT,
     &IMPORTING_MAIN,
+    &DETERMINISTIC,
     &super::process_channel::PIPE,
     &super::process_channel::LOCK_FILE,
     &super::process_channel::SEND,
@@ -76,6 +77,7 @@ builtin!(INFO, "info", info);
 builtin!(CHAIN, "chain", chain);
 builtin!(CPU_COUNT, "cpu_count", cpu_count);
 builtin!(IMPORTING_MAIN, "importing_main", importing_main);
+builtin!(DETERMINISTIC, "deterministic", deterministic);
 
 static WORKER_CLASS: LazyLock<Arc<Class>> = LazyLock::new(|| native_class("Worker", "_gilsim_process", WORKER_METHODS));
 
@@ -156,6 +158,12 @@ fn info(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
         Some(p) => Value::tuple(vec![Value::str(&p.name), Value::str(&p.role)]),
         None => Value::None,
     })
+}
+
+/// `deterministic()`: whether this run is scheduled in virtual time (`--deterministic`).
+fn deterministic(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
+    arity(&args, "deterministic", 0, 0)?;
+    Ok(Value::Bool(crate::deterministic::active().is_some()))
 }
 
 fn chain(_vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {

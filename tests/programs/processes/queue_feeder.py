@@ -2,6 +2,7 @@
 # it never blocks on a full pipe; a shared count gives qsize(), full() and maxsize.
 import multiprocessing as mp
 import queue
+import threading
 import time
 
 def consume(q, out):
@@ -63,6 +64,12 @@ if __name__ == "__main__":
         small.put(1)
     except ValueError:
         print("closed")
+
+    # What cannot be pickled is reported by the feeder and dropped; put() returns.
+    q = mp.Queue()
+    q.put(threading.Lock())
+    q.put("after")
+    print(q.get(timeout=5), q.qsize())
 
     sq = mp.SimpleQueue()
     print(sq.empty())
