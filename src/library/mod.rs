@@ -50,8 +50,19 @@ const SOURCES: &[(&str, &str, &str)] = &[
     (
         "multiprocessing.pool",
         "multiprocessing/pool.py",
-        "from multiprocessing import (Pool, ApplyResult, AsyncResult, MapResult, RemoteTraceback,\n\
-         mapstar, starmapstar, INIT, RUN, CLOSE, TERMINATE)\n",
+        "from multiprocessing import (Pool, ThreadPool, ApplyResult, AsyncResult, MapResult,\n\
+         RemoteTraceback, mapstar, starmapstar, INIT, RUN, CLOSE, TERMINATE)\n",
+    ),
+    // Lib/multiprocessing/dummy: multiprocessing's API over threads.
+    (
+        "multiprocessing.dummy",
+        "multiprocessing/dummy/__init__.py",
+        "from multiprocessing import ThreadPool as _ThreadPool, cpu_count\n\
+         from threading import Lock, RLock, Semaphore, BoundedSemaphore, Condition, Event, Barrier\n\
+         from threading import current_thread as current_process, Thread as Process\n\
+         from queue import Queue\n\
+         def Pool(processes=None, initializer=None, initargs=()):\n\
+         \x20   return _ThreadPool(processes, initializer, initargs)\n",
     ),
     (
         "multiprocessing.context",

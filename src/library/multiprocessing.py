@@ -1209,6 +1209,77 @@ class Pool:
         self.terminate()
 
 
+class ThreadPool(Pool):
+    """pool.py ThreadPool: Pool's interface, with threads of this process as its workers.
+    The tasks share this interpreter's lock, so CPU-bound ones do not run in parallel."""
+
+    def __init__(self, processes=None, initializer=None, initargs=()):
+        if processes is None:
+            processes = os.cpu_count() or 1
+        if processes < 1:
+            raise ValueError("Number of processes must be at least 1")
+        if initializer is not None and not callable(initializer):
+            raise TypeError('initializer must be a callable')
+        self._processes = processes
+        self._initializer = initializer
+        self._initargs = initargs
+        self._taskqueue = queue.SimpleQueue()
+        self._broken = None
+        self._lock = threading.Lock()
+        self._state = RUN
+        self._pool = []
+        for _ in range(processes):
+            t = threading.Thread(target=self._work, daemon=True)
+            self._pool.append(t)
+            t.start()
+
+    def _work(self):
+        # pool.py worker, in a thread: tasks until the None sentinel.
+        if self._initializer is not None:
+            self._initializer(*self._initargs)
+        while True:
+            task = self._taskqueue.get()
+            if task is None:
+                return
+            result, i, func, args, kwds = task
+            try:
+                outcome = (True, func(*args, **kwds))
+            except Exception as e:
+                outcome = (False, e)
+            result._set(i, outcome)
+
+    def _put(self, task):
+        self._taskqueue.put(task)
+
+    def close(self):
+        if self._state == RUN:
+            self._state = CLOSE
+            for _ in self._pool:
+                self._taskqueue.put(None)
+
+    def terminate(self):
+        # Threads cannot be killed: the tasks not started are dropped, the running ones
+        # finish (pool.py _terminate_pool, then joins the workers).
+        if self._state == TERMINATE:
+            return
+        self._state = TERMINATE
+        while True:
+            try:
+                self._taskqueue.get_nowait()
+            except queue.Empty:
+                break
+        for _ in self._pool:
+            self._taskqueue.put(None)
+        for t in self._pool:
+            t.join()
+
+    def join(self):
+        if self._state == RUN:
+            raise ValueError("Pool is still running")
+        for t in self._pool:
+            t.join()
+
+
 class _Notify:
     """An imap_unordered result that also reports itself on a queue when set."""
 
