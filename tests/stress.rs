@@ -714,3 +714,55 @@ if __name__ == "__main__":
         assert_eq!(r.stderr, "", "{flags:?}\n{}", r.dump());
     }
 }
+
+/// A worker dies while idle and a task is given to it at once: the collector that sees its
+/// end must fail that task, not leave it unset (the Pool then replaces the worker; the
+/// executor is broken). Once, the collector read the task before taking the lock, and a
+/// task handed over in between never completed. The kill goes through gilsim's own
+/// worker handle, as a SIGKILL from outside would, at the worst moment.
+#[test]
+fn a_task_given_to_a_worker_as_it_dies_is_not_lost() {
+    let src = r#"import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
+def one():
+    return 1
+if __name__ == "__main__":
+    outcomes = set()
+    for trial in range(15):
+        p = mp.Pool(1)
+        p.apply(one)
+        p._pool[0].process.kill()
+        for r in [p.apply_async(one) for _ in range(3)]:
+            try:
+                outcomes.add(r.get(timeout=20))
+            except mp.TimeoutError:
+                outcomes.add("lost")
+            except Exception as e:
+                outcomes.add(type(e).__name__)
+        p.terminate()
+        ex = ProcessPoolExecutor(1)
+        ex.submit(one).result()
+        ex._workers[0].process.kill()
+        try:
+            fs = [ex.submit(one) for _ in range(3)]
+        except Exception as e:
+            fs = []
+            outcomes.add(type(e).__name__)
+        for f in fs:
+            try:
+                outcomes.add(f.result(timeout=20))
+            except TimeoutError:
+                outcomes.add("lost")
+            except Exception as e:
+                outcomes.add(type(e).__name__)
+        ex.shutdown()
+    print(sorted(map(str, outcomes)))
+"#;
+    for flags in [&[][..], &["--gil", "off"][..]] {
+        let r = run_source("dies_while_idle.py", flags, src);
+        assert!(r.success(), "{flags:?}\n{}", r.dump());
+        assert!(!r.stdout.contains("lost"), "{flags:?}\n{}", r.dump());
+        assert!(r.stdout.contains("'1'"), "{flags:?}\n{}", r.dump());
+        assert_eq!(r.stderr, "", "{flags:?}\n{}", r.dump());
+    }
+}

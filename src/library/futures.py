@@ -982,24 +982,24 @@ class _ProcessWorker:
         ex = self.executor
         ready = self.process.recv()
         if ready[0] != 'ready':
-            ex._worker_died(self, None)
+            ex._worker_died(self)
             return
         if ex._initializer is not None:
             ok = self.process.call(0, ex._initializer, ex._initargs, None)
             reply = self.process.recv() if ok else ('eof',)
             if reply[0] != 'ok':
-                ex._worker_died(self, None)
+                ex._worker_died(self)
                 return
         ex._dispatch(self)
         while True:
             reply = self.process.recv()
-            future = self.current
             if reply[0] != 'ok' and reply[0] != 'err':
                 if not self.closing:
-                    ex._worker_died(self, future)
+                    ex._worker_died(self)
                 elif self.retiring:
                     ex._retired(self)
                 return
+            future = self.current
             # The next call goes out before this result wakes its waiter, so the waiter
             # finds the interpreter lock free.
             ex._dispatch(self, finished=True)
@@ -1128,7 +1128,8 @@ class ProcessPoolExecutor(Executor):
                         w.retiring = True
                         w.closing = True
                         w.process.close()
-                        if (self._call_queue or self._pending) and not self._shutdown_thread:
+                        # Even after shutdown(): the queued calls still run.
+                        if self._call_queue or self._pending:
                             self._adjust_process_count()
                         return
                 self._fill_call_queue()
@@ -1163,7 +1164,7 @@ class ProcessPoolExecutor(Executor):
             _fail(future, e)
             return False
 
-    def _worker_died(self, w, future):
+    def _worker_died(self, w):
         # process.py _ExecutorManagerThread.terminate_broken: every pending future fails
         # and the other workers are ended (their collectors then fail their own calls).
         with self._shutdown_lock:
@@ -1172,9 +1173,12 @@ class ProcessPoolExecutor(Executor):
                             'usable anymore')
             if w in self._idle_workers:
                 self._idle_workers.remove(w)
-            if w.current is not None:
+            # Read here, under the lock: a call given to `w` just now is failed too.
+            future = w.current
+            if future is not None:
                 w.current = None
                 self._in_flight -= 1
+            others = [other for other in self._workers if other is not w]
             running = self._call_queue
             self._call_queue = []
             pending = self._pending.drain()
@@ -1187,9 +1191,8 @@ class ProcessPoolExecutor(Executor):
             if item[0].set_running_or_notify_cancel():
                 item[0].set_exception(BrokenProcessPool(error))
         if first:
-            for other in self._workers:
-                if other is not w:
-                    other.process.kill()
+            for other in others:
+                other.process.kill()
 
     def submit(self, fn, /, *args, **kwargs):
         """Submits a callable to be executed as fn(*args, **kwargs); returns a Future

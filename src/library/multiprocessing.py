@@ -604,6 +604,7 @@ _SEM_VALUE_MAX = 2147483647
 # This process's feeder threads, by the inode of their queue's lock file: a queue
 # travels to another process as its descriptors, and the feeder stays here.
 _feeders = {}
+_feeders_lock = threading.Lock()
 
 
 class _Feeder:
@@ -618,7 +619,6 @@ class _Feeder:
         self.closing = False
         self.join_at_exit = True
         self.thread = threading.Thread(target=self.feed, daemon=True, name='QueueFeederThread')
-        self.thread.start()
 
     def feed(self):
         q = self.queue
@@ -640,11 +640,13 @@ class _Feeder:
 def _flush_feeders():
     # queues.py Queue._finalize_join, run by util._exit_function: what was put is
     # written before the process ends, unless cancel_join_thread() was called.
-    for key, f in list(_feeders.items()):
+    with _feeders_lock:
+        feeders = list(_feeders.values())
+        _feeders.clear()
+    for f in feeders:
         f.close()
         if f.join_at_exit:
             f.thread.join()
-        del _feeders[key]
 
 
 class Queue(SimpleQueue):
@@ -659,9 +661,13 @@ class Queue(SimpleQueue):
         self._maxsize = maxsize
 
     def _feeder(self):
-        f = _feeders.get(self._lock_ino)
-        if f is None or f.closing:
-            f = _feeders[self._lock_ino] = _Feeder(self)
+        # One feeder per queue and process, even when threads put at once: a second one
+        # would interleave its items with the first's.
+        with _feeders_lock:
+            f = _feeders.get(self._lock_ino)
+            if f is None or f.closing:
+                f = _feeders[self._lock_ino] = _Feeder(self)
+                f.thread.start()
         return f
 
     def put(self, obj, block=True, timeout=None):
@@ -698,7 +704,16 @@ class Queue(SimpleQueue):
             timeout = 0.0
         elif timeout is not None and timeout < 0:
             raise ValueError("'timeout' must be a non-negative number")
-        ok, obj = self._locked(0, _p.channel_recv, self._reader._fd, self._reader._ino, timeout)
+        try:
+            ok, obj = self._locked(0, _p.channel_recv, self._reader._fd, self._reader._ino,
+                                   timeout)
+        except (EOFError, OSError):
+            raise
+        except BaseException:
+            # An item was taken but could not be rebuilt: its slot is free all the same,
+            # as queues.py releases the semaphore before unpickling.
+            _p.channel_count(self._lock_fd, self._lock_ino, -1)
+            raise
         if not ok:
             raise queue.Empty
         _p.channel_count(self._lock_fd, self._lock_ino, -1)
@@ -912,11 +927,13 @@ class _PoolWorker:
         pool._dispatch(self)
         while True:
             reply = self.process.recv()
-            current = self.current
             if reply[0] != 'ok' and reply[0] != 'err':
-                code = self.process.wait()
-                pool._worker_lost(self, current, code)
+                # Out of the idle list before anything else, so no task is sent to it
+                # any more; the one it holds (even if given just now) fails below.
+                current = pool._detach(self)
+                pool._worker_lost(self, current, self.process.wait())
                 return
+            current = self.current
             # The next task goes out before this result wakes its waiter.
             pool._dispatch(self, finished=True)
             result, i = current
@@ -1047,16 +1064,23 @@ class Pool:
             result._set(i, (False, e))
             return False
 
+    def _detach(self, w):
+        # With the end of `w`'s replies seen: no task goes to it any more. Returns the
+        # task it holds, if any.
+        with self._lock:
+            if w in self._idle:
+                self._idle.remove(w)
+            current = w.current
+            w.current = None
+            return current
+
     def _worker_lost(self, w, current, code):
         # A worker that served tasks has exited: told to (close, maxtasksperchild), or
         # killed. pool.py replaces it and the task it ran never completes (get() waits for
         # ever); here that task fails instead, and the pool goes on.
         with self._lock:
-            if w in self._idle:
-                self._idle.remove(w)
             if w in self._pool:
                 self._pool.remove(w)
-            w.current = None
             if not w.closing and self._state != TERMINATE:
                 self._replace_worker()
         if current is not None:
@@ -1316,4 +1340,6 @@ def _exit_function():
     _flush_feeders()
 
 
-threading._register_atexit(_exit_function)
+# util.py: atexit.register(_exit_function), which runs once the non-daemon threads have
+# been joined, so their last puts are flushed too.
+threading._register_exit(_exit_function)

@@ -885,11 +885,27 @@ def _shutdown():
             break
         for t in waiting:
             t.join()
+    # Then what the atexit module would run: Py_FinalizeEx calls it after
+    # wait_for_thread_shutdown.
+    while _exit_funcs:
+        func = _exit_funcs.pop()
+        try:
+            func()
+        except Exception as e:
+            _sys.stderr.write("Exception ignored in atexit callback %r:\n" % (func,))
+            _sys.stderr.write(_thread._format_exception(e))
 
 
 # Functions to call at the start of _shutdown(), before the threads are joined.
 _threading_atexits = []
 _SHUTTING_DOWN = False
+# Functions to call after the threads are joined (atexit.register; there is no atexit
+# module, so the library registers here).
+_exit_funcs = []
+
+
+def _register_exit(func):
+    _exit_funcs.append(func)
 
 
 def _register_atexit(func, *arg, **kwargs):

@@ -32,6 +32,11 @@ if __name__ == "__main__":
     with ProcessPoolExecutor(1, max_tasks_per_child=1) as ex:
         pids = [ex.submit(os.getpid).result() for _ in range(3)]
         print(len(set(pids)), kind(ex.submit(who, 0).result()))
+    # shutdown() with calls still queued: retired workers are still replaced.
+    ex = ProcessPoolExecutor(1, max_tasks_per_child=1)
+    fs = [ex.submit(abs, -i) for i in range(4)]
+    ex.shutdown()
+    print([f.result(timeout=10) for f in fs])
     for bad in [0, "2"]:
         try:
             ProcessPoolExecutor(1, max_tasks_per_child=bad)
