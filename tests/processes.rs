@@ -650,7 +650,7 @@ if __name__ == "__main__":
 }
 
 /// A Pool whose initializer raises: CPython prints each worker's traceback and starts new
-/// workers for ever, so apply() never returns. gilsim prints the tracebacks the same way,
+/// workers for ever, so apply() never returns. gilsim prints the traceback the same way,
 /// then the pool is broken: the queued task and later submissions fail at once.
 #[test]
 fn a_pool_initializer_that_raises_breaks_the_pool() {
@@ -674,9 +674,11 @@ if __name__ == "__main__":
                       could take tasks; CPython would start new ones for ever here\n";
         assert_eq!(out, format!("{broken}{broken}done\n"), "{flags:?}\n{err}");
         assert_eq!(code, 0, "{flags:?}\n{err}");
+        // Which workers report depends on timing: the pool ends the others once it is
+        // broken, possibly before their initializers ran.
         let one = "Traceback (most recent call last):\n  File \"";
         assert!(
-            err.contains("Process ForkPoolWorker-1:\n") && err.contains(one),
+            err.starts_with("Process ForkPoolWorker-") && err.contains(one),
             "{flags:?}\n{err}"
         );
         assert!(
