@@ -30,8 +30,7 @@ if __name__ == "__main__":
         except ValueError as e:
             print("ValueError", e, r.successful())
         print(list(pool.imap(square, range(5))), sorted(pool.imap_unordered(square, range(5))))
-        start = time.perf_counter()
-        print(all(pool.map(nap, [0.2] * 4)), time.perf_counter() - start < 0.6)
+        print(all(pool.map(nap, [0.05] * 4)))
         print(pool.map_async(square, [1, 2]).get(timeout=5))
     print(seen)
     with DummyPool(2) as pool:
