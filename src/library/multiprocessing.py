@@ -605,6 +605,8 @@ _SEM_VALUE_MAX = 2147483647
 # travels to another process as its descriptors, and the feeder stays here.
 _feeders = {}
 _feeders_lock = threading.Lock()
+# The queues (by the same inode) whose feeders exit is not to wait for.
+_unjoined = set()
 
 
 class _Feeder:
@@ -617,7 +619,6 @@ class _Feeder:
         self.cond = threading.Condition(threading.Lock())
         self.buffer = queue._Fifo()
         self.closing = False
-        self.join_at_exit = True
         self.thread = threading.Thread(target=self.feed, daemon=True, name='QueueFeederThread')
 
     def feed(self):
@@ -641,11 +642,11 @@ def _flush_feeders():
     # queues.py Queue._finalize_join, run by util._exit_function: what was put is
     # written before the process ends, unless cancel_join_thread() was called.
     with _feeders_lock:
-        feeders = list(_feeders.values())
+        feeders = list(_feeders.items())
         _feeders.clear()
-    for f in feeders:
+    for key, f in feeders:
         f.close()
-        if f.join_at_exit:
+        if key not in _unjoined:
             f.thread.join()
 
 
@@ -745,8 +746,7 @@ class Queue(SimpleQueue):
             f.thread.join()
 
     def cancel_join_thread(self):
-        f = self._feeder()
-        f.join_at_exit = False
+        _unjoined.add(self._lock_ino)
 
 
 # ---- Lib/multiprocessing/pool.py ----

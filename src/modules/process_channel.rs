@@ -24,6 +24,7 @@ use crate::builtins::args::param;
 use crate::gil::Release;
 use crate::process::codec::{decode, encode, Wire};
 use crate::process::protocol::{read_frame, write_frame};
+use crate::process::spin::wait_readable;
 use crate::vm::errors::{type_error, PyErr};
 use crate::vm::objects::{Args, BuiltinFunction};
 use crate::vm::ops::as_f64;
@@ -163,34 +164,13 @@ pub(super) fn timeout_arg(v: Option<&Value>) -> PyResult<Option<Duration>> {
     }
 }
 
-/// Waits up to `timeout` for `fd` to be readable (or at its end).
-fn readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<bool> {
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    let ms = timeout.map_or(-1, |t| t.as_millis().min(i32::MAX as u128) as libc::c_int);
-    loop {
-        // SAFETY: one valid pollfd for the duration of the call.
-        let n = unsafe { libc::poll(&mut pfd, 1, ms) };
-        if n >= 0 {
-            return Ok(n > 0);
-        }
-        let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::Interrupted {
-            return Err(e);
-        }
-    }
-}
-
 /// `channel_recv(fd, ino, timeout=None)`: `(True, value)`, or `(False, None)` at the
 /// timeout; EOFError when the other end is closed.
 fn channel_recv(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let fd = handle(&args, 0)?;
     let timeout = timeout_arg(param(&args, 2, "timeout"))?;
     let got = vm.allow_threads(Release::Io, || -> io::Result<Option<Option<Wire>>> {
-        if !readable(fd, timeout)? {
+        if !wait_readable(fd, timeout)? {
             return Ok(None);
         }
         Ok(Some(read_frame::<Wire>(&mut *borrowed(fd))?))
@@ -209,7 +189,7 @@ fn channel_recv(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
 fn channel_poll(vm: &mut Vm, args: Args<'_>) -> PyResult<Value> {
     let fd = handle(&args, 0)?;
     let timeout = timeout_arg(param(&args, 2, "timeout"))?.or(Some(Duration::ZERO));
-    let r = vm.allow_threads(Release::Io, || readable(fd, timeout));
+    let r = vm.allow_threads(Release::Io, || wait_readable(fd, timeout));
     Ok(Value::Bool(r.map_err(os_error)?))
 }
 

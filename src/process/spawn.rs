@@ -271,23 +271,7 @@ impl WorkerProcess {
         let started = Instant::now();
         let fd = replies.as_raw_fd();
         if let (false, Some(t)) = (self.reply_waits.spin_until_readable(fd, started), timeout) {
-            let mut pfd = libc::pollfd {
-                fd,
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            let left = t.saturating_sub(started.elapsed());
-            let ms = left.as_millis().min(i32::MAX as u128) as libc::c_int;
-            // SAFETY: one valid pollfd for the duration of the call.
-            let n = unsafe { libc::poll(&mut pfd, 1, ms) };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
-                return Ok(Received::Timeout);
-            }
-            if n == 0 {
+            if !super::spin::wait_readable(fd, Some(t.saturating_sub(started.elapsed())))? {
                 return Ok(Received::Timeout);
             }
         }

@@ -1,4 +1,5 @@
-//! Adaptive spinning before a pipe read blocks.
+//! Adaptive spinning before a pipe read blocks, and the readiness poll every pipe wait
+//! uses.
 //!
 //! On a virtual machine, waking a thread that sleeps in the kernel costs 25–30 µs: its
 //! virtual CPU has halted and must be woken through the hypervisor. A submit→result round
@@ -11,6 +12,7 @@
 //! (glibc's PTHREAD_MUTEX_ADAPTIVE_NP does the same with its spin count), and a pipe
 //! whose replies take milliseconds never spins.
 
+use std::io;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -23,12 +25,6 @@ const MAX_SPIN: Duration = Duration::from_micros(100);
 pub struct Spinner {
     /// Moving average of recent waits, in nanoseconds (each new wait weighs 1/4).
     average_wait_ns: AtomicU64,
-}
-
-impl Default for Spinner {
-    fn default() -> Self {
-        Spinner::new()
-    }
 }
 
 impl Spinner {
@@ -80,14 +76,28 @@ impl Spinner {
 
 /// Whether a read of `fd` would not block now (data, end of file, or an error to report).
 pub fn readable_now(fd: RawFd) -> bool {
+    wait_readable(fd, Some(Duration::ZERO)).unwrap_or(true)
+}
+
+/// Waits up to `timeout` (for ever with None) for `fd` to be readable or at its end.
+pub fn wait_readable(fd: RawFd, timeout: Option<Duration>) -> io::Result<bool> {
     let mut pfd = libc::pollfd {
         fd,
         events: libc::POLLIN,
         revents: 0,
     };
-    // SAFETY: one valid pollfd for the duration of the call, and a zero timeout.
-    let n = unsafe { libc::poll(&mut pfd, 1, 0) };
-    n != 0
+    let ms = timeout.map_or(-1, |t| t.as_millis().min(i32::MAX as u128) as libc::c_int);
+    loop {
+        // SAFETY: one valid pollfd for the duration of the call.
+        let n = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if n >= 0 {
+            return Ok(n > 0);
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
+        }
+    }
 }
 
 #[cfg(test)]
